@@ -1,0 +1,67 @@
+/* cidr.h -- IPv4/IPv6 addresses, prefixes and ranges: parse, mask, print. */
+#ifndef REPUTED_CIDR_H
+#define REPUTED_CIDR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define RP_AF_INET	4
+#define RP_AF_INET6	6
+
+/* An address in network byte order; IPv4 uses bytes[0..3], the rest is 0. */
+struct rp_addr {
+	uint8_t	family;		/* RP_AF_INET or RP_AF_INET6 */
+	uint8_t	bytes[16];
+};
+
+/* A prefix: addr with every bit past bits cleared. */
+struct rp_cidr {
+	struct rp_addr	addr;
+	uint8_t		bits;	/* 0..32 or 0..128 */
+};
+
+/* Longest text of an address or a prefix, NUL included. */
+#define RP_CIDR_STRLEN	(46 + 4)
+
+/* Address width in bits of a family (32 or 128). */
+unsigned	cidr_family_bits(unsigned family);
+
+/* Parse one address ("192.0.2.1", "2001:db8::1"). 0 or -EINVAL. */
+int	cidr_parse_addr(const char *s, struct rp_addr *a);
+
+/* Parse "ADDR" (a host prefix) or "ADDR/LEN". Host bits past LEN are
+ * cleared; *had_host_bits (may be NULL) says whether any were set.
+ * 0 or -EINVAL. */
+int	cidr_parse(const char *s, struct rp_cidr *c, int *had_host_bits);
+
+/* Parse "A-B" (two full addresses of one family, A <= B). 0 or -EINVAL. */
+int	cidr_parse_range(const char *s, struct rp_addr *lo, struct rp_addr *hi);
+
+/* Split [lo, hi] into the minimal list of prefixes, in address order.
+ * Calls fn for each; stops and returns fn's value if it is non-zero. */
+int	cidr_range_split(const struct rp_addr *lo, const struct rp_addr *hi,
+	    int (*fn)(const struct rp_cidr *, void *), void *arg);
+
+/* Clear the bits of a past bits. */
+void	cidr_mask(struct rp_addr *a, unsigned bits);
+
+/* First and last address of a prefix. */
+void	cidr_first(const struct rp_cidr *c, struct rp_addr *out);
+void	cidr_last(const struct rp_cidr *c, struct rp_addr *out);
+
+/* Does prefix c contain address a (same family)? */
+int	cidr_contains(const struct rp_cidr *c, const struct rp_addr *a);
+
+/* Order of addresses: family first (IPv4 before IPv6), then numerically.
+ * <0, 0, >0 like memcmp. */
+int	cidr_addr_cmp(const struct rp_addr *a, const struct rp_addr *b);
+
+/* a + 1 within its family; returns -ERANGE if a is the last address. */
+int	cidr_addr_next(struct rp_addr *a);
+
+/* Text forms into buf (RP_CIDR_STRLEN bytes); a host prefix prints with
+ * its length ("192.0.2.1/32"). Return buf. */
+char	*cidr_addr_str(const struct rp_addr *a, char *buf);
+char	*cidr_str(const struct rp_cidr *c, char *buf);
+
+#endif
