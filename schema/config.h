@@ -8,6 +8,10 @@
 
 #define CFG_MAX_LISTEN	16
 #define CFG_MAX_ZONE_SOURCES	64
+#define CFG_MAX_NS	8
+#define CFG_NAME_MAX	63	/* a source name: [A-Za-z0-9_.-]+ */
+#define CFG_DNAME_MAX	253	/* a DNS name, no final dot */
+#define CFG_REFRESH_MIN	300	/* seconds, the least refresh */
 
 /* [server] */
 struct cfg_server {
@@ -37,7 +41,7 @@ struct cfg_zone {
 	uint32_t	 ttl;
 	char		*soa_mname;	/* primary name server */
 	char		*soa_rname;	/* mailbox, DNS form */
-	char		*ns[8];
+	char		*ns[CFG_MAX_NS];
 	size_t		 nns;
 	unsigned	 line;
 };
@@ -56,7 +60,9 @@ struct cfg {
  * On failure (-EINVAL, or -errno when the file cannot be read), every
  * problem has been written to err as one "file:line: message" line and
  * *out is NULL. A relative database path is taken relative to the
- * directory of the configuration file.
+ * directory of the configuration file, and so is the path of a url
+ * written "file:PATH" (no "//"), stored as an absolute "file:///PATH".
+ * err may be NULL.
  */
 int	cfg_load(struct cfg **out, const char *path, FILE *err);
 void	cfg_free(struct cfg *cfg);

@@ -29,8 +29,9 @@ struct pool {
 /* A chunk value, read in place. */
 struct chunk {
 	unsigned	 family;
-	uint32_t	 n, paylen;
-	const uint8_t	*keys, *offs, *pay;
+	uint32_t	 n, paylen, ngroups, ntop;
+	size_t		 kw, gsize;	/* key width, bytes per group */
+	const uint8_t	*top, *summary, *groups, *pay;
 };
 
 static inline uint32_t
@@ -123,69 +124,106 @@ dbkey_read(unsigned family, const MDB_val *k, u128 *out)
 	return 0;
 }
 
+static uint32_t
+chunk_groups(uint32_t n)
+{
+	return (n + SCHEMA_CHUNK_GROUP - 1) / SCHEMA_CHUNK_GROUP;
+}
+
+static size_t
+chunk_size(size_t kw, uint32_t n, uint32_t paylen)
+{
+	size_t g = chunk_groups(n), top = chunk_groups((uint32_t)g);
+
+	return SCHEMA_CHUNK_HDR + top * kw + g * kw +
+	    g * SCHEMA_CHUNK_GROUP * (kw + 4) + paylen;
+}
+
 static int
 chunk_open(const MDB_val *v, unsigned family, struct chunk *c)
 {
 	const uint8_t *p = v->mv_data;
-	size_t kw = key_width(family);
 
 	if (v->mv_size < SCHEMA_CHUNK_HDR)
 		return -EILSEQ;
 	c->family = family;
+	c->kw = key_width(family);
 	c->n = ld32(p);
 	c->paylen = ld32(p + 4);
-	if (c->n == 0 || c->paylen == 0 ||
-	    v->mv_size != SCHEMA_CHUNK_HDR + (size_t)c->n * (kw + 4) +
-	    c->paylen)
+	if (c->n == 0 || c->paylen == 0 || c->n > (1u << 24) ||
+	    v->mv_size != chunk_size(c->kw, c->n, c->paylen))
 		return -EILSEQ;
-	c->keys = p + SCHEMA_CHUNK_HDR;
-	c->offs = c->keys + (size_t)c->n * kw;
-	c->pay = c->offs + (size_t)c->n * 4;
+	c->ngroups = chunk_groups(c->n);
+	c->ntop = chunk_groups(c->ngroups);
+	c->gsize = SCHEMA_CHUNK_GROUP * (c->kw + 4);
+	c->top = p + SCHEMA_CHUNK_HDR;
+	c->summary = c->top + (size_t)c->ntop * c->kw;
+	c->groups = c->summary + (size_t)c->ngroups * c->kw;
+	c->pay = c->groups + (size_t)c->ngroups * c->gsize;
 	return 0;
+}
+
+static inline u128
+key_at(const uint8_t *k, size_t kw)
+{
+	if (kw == 4)
+		return ld32(k);
+	return (u128)ld64(k) << 64 | ld64(k + 8);
 }
 
 static inline u128
 chunk_start(const struct chunk *c, uint32_t i)
 {
-	if (c->family == RP_AF_INET)
-		return ld32(c->keys + 4 * (size_t)i);
-	return (u128)ld64(c->keys + 16 * (size_t)i) << 64 |
-	    ld64(c->keys + 16 * (size_t)i + 8);
+	const uint8_t *g = c->groups +
+	    (size_t)(i / SCHEMA_CHUNK_GROUP) * c->gsize;
+
+	return key_at(g + (size_t)(i % SCHEMA_CHUNK_GROUP) * c->kw, c->kw);
 }
 
-/* The last interval starting at or before a (interval 0 starts at the
- * chunk's first address, which is <= a by the chunk's choice). */
+/* Index of the last of keys[0, cnt) that is <= a, given keys[0] <= a. */
+static inline uint32_t
+scan_keys(const uint8_t *keys, size_t kw, uint32_t cnt, u128 a)
+{
+	uint32_t i;
+
+	for (i = 1; i < cnt && key_at(keys + (size_t)i * kw, kw) <= a; i++)
+		;
+	return i - 1;
+}
+
+/*
+ * The last interval starting at or before a (interval 0 starts at the
+ * chunk's first address, which is <= a by the chunk's choice). Three
+ * short scans, fanout 16 each, like a tiny B+tree: the top level is one
+ * or two cache lines and stays cached; then one line of the summary and
+ * one group, so a lookup costs about two memory misses.
+ */
 static uint32_t
 chunk_find(const struct chunk *c, u128 a)
 {
-	uint32_t lo = 0, hi = c->n, mid;
-	uint32_t a4 = (uint32_t)a;
+	uint32_t t, g, cnt;
 
-	if (c->family == RP_AF_INET) {
-		while (hi - lo > 1) {
-			mid = lo + (hi - lo) / 2;
-			if (ld32(c->keys + 4 * (size_t)mid) <= a4)
-				lo = mid;
-			else
-				hi = mid;
-		}
-		return lo;
-	}
-	while (hi - lo > 1) {
-		mid = lo + (hi - lo) / 2;
-		if (chunk_start(c, mid) <= a)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return lo;
+	t = scan_keys(c->top, c->kw, c->ntop, a);
+	cnt = c->ngroups - t * SCHEMA_CHUNK_GROUP;
+	if (cnt > SCHEMA_CHUNK_GROUP)
+		cnt = SCHEMA_CHUNK_GROUP;
+	g = t * SCHEMA_CHUNK_GROUP + scan_keys(c->summary +
+	    (size_t)t * SCHEMA_CHUNK_GROUP * c->kw, c->kw, cnt, a);
+	cnt = c->n - g * SCHEMA_CHUNK_GROUP;
+	if (cnt > SCHEMA_CHUNK_GROUP)
+		cnt = SCHEMA_CHUNK_GROUP;
+	return g * SCHEMA_CHUNK_GROUP + scan_keys(c->groups +
+	    (size_t)g * c->gsize, c->kw, cnt, a);
 }
 
 /* The payload of interval i, or NULL when the chunk is malformed. */
 static const uint8_t *
 chunk_payload(const struct chunk *c, uint32_t i)
 {
-	uint32_t off = ld32(c->offs + 4 * (size_t)i);
+	const uint8_t *g = c->groups +
+	    (size_t)(i / SCHEMA_CHUNK_GROUP) * c->gsize;
+	uint32_t off = ld32(g + SCHEMA_CHUNK_GROUP * c->kw +
+	    (size_t)(i % SCHEMA_CHUNK_GROUP) * 4);
 
 	if (off >= c->paylen ||
 	    (size_t)off + 1 + (size_t)c->pay[off] * SCHEMA_HIT_SIZE >
@@ -209,28 +247,132 @@ payload_hits(const uint8_t *p, struct store_hit *hits, size_t max, size_t *n)
 	*n = cnt;
 }
 
-int
-index_lookup(struct store_txn *t, const struct rp_addr *a,
-    struct store_hit *hits, size_t max, size_t *n)
+void
+index_dir_free(struct index_dir *d)
 {
-	int slot = store_family_slot(a->family), rc;
-	uint8_t kbuf[16];
-	MDB_val k, v;
-	struct chunk c;
-	const uint8_t *p;
-	u128 av = addr_u128(a);
+	free(d->last);
+	free(d->data);
+	free(d->size);
+	memset(d, 0, sizeof(*d));
+}
 
-	*n = 0;
+static int
+dir_add(struct index_dir *d, size_t *cap, u128 last, const MDB_val *v)
+{
+	void *a, *b, *c;
+
+	if (d->n == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		if ((a = realloc(d->last, *cap * sizeof(u128))) == NULL)
+			return -ENOMEM;
+		d->last = a;
+		if ((b = realloc(d->data, *cap * sizeof(*d->data))) == NULL)
+			return -ENOMEM;
+		d->data = b;
+		if ((c = realloc(d->size, *cap * sizeof(*d->size))) == NULL)
+			return -ENOMEM;
+		d->size = c;
+	}
+	((u128 *)d->last)[d->n] = last;
+	d->data[d->n] = v->mv_data;
+	d->size[d->n] = v->mv_size;
+	d->n++;
+	return 0;
+}
+
+/* Read the chunk directory of a family once per snapshot: a lookup then
+ * searches a small array instead of walking LMDB's B-tree. */
+static int
+dir_build(struct store_txn *t, unsigned family, struct index_dir *d)
+{
+	int slot = store_family_slot(family), rc, op = MDB_FIRST;
+	size_t cap = 0;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	u128 last;
+
+	index_dir_free(d);
+	if ((rc = mdb_cursor_open(t->txn, t->st->index[slot], &cur)) != 0)
+		return store_errno(rc);
+	while ((rc = mdb_cursor_get(cur, &k, &v, op)) == 0) {
+		op = MDB_NEXT;
+		if ((rc = dbkey_read(family, &k, &last)) != 0 ||
+		    (rc = dir_add(d, &cap, last, &v)) != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	if (rc != MDB_NOTFOUND) {
+		index_dir_free(d);
+		return store_errno(rc);
+	}
+	d->built = 1;
+	d->txnid = mdb_txn_id(t->txn);
+	return 0;
+}
+
+/* The chunk holding a, through the directory; 0, or -ENOENT if none. */
+static int
+dir_find(struct store_txn *t, unsigned family, u128 a, MDB_val *v)
+{
+	struct index_dir *d = &t->dir[store_family_slot(family)];
+	const u128 *last;
+	size_t lo = 0, hi, mid;
+	int rc;
+
+	if ((!d->built || d->txnid != mdb_txn_id(t->txn)) &&
+	    (rc = dir_build(t, family, d)) != 0)
+		return rc;
+	last = d->last;
+	hi = d->n;
+	/* The first chunk whose last address is >= a. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (last[mid] < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == d->n)
+		return -ENOENT;
+	v->mv_data = (void *)d->data[lo];
+	v->mv_size = d->size[lo];
+	return 0;
+}
+
+/* The chunk holding a, through LMDB (write txns change chunks). */
+static int
+cursor_find(struct store_txn *t, unsigned family, u128 a, MDB_val *v)
+{
+	int slot = store_family_slot(family), rc;
+	uint8_t kbuf[16];
+	MDB_val k;
+
 	if (t->lookup[slot] == NULL &&
 	    (rc = mdb_cursor_open(t->txn, t->st->index[slot],
 	    &t->lookup[slot])) != 0)
 		return store_errno(rc);
-	dbkey(a->family, av, kbuf, &k);
-	rc = mdb_cursor_get(t->lookup[slot], &k, &v, MDB_SET_RANGE);
-	if (rc == MDB_NOTFOUND)
+	dbkey(family, a, kbuf, &k);
+	rc = mdb_cursor_get(t->lookup[slot], &k, v, MDB_SET_RANGE);
+	return store_errno(rc);
+}
+
+int
+index_lookup(struct store_txn *t, const struct rp_addr *a,
+    struct store_hit *hits, size_t max, size_t *n)
+{
+	MDB_val v;
+	struct chunk c;
+	const uint8_t *p;
+	u128 av = addr_u128(a);
+	int rc;
+
+	*n = 0;
+	rc = t->write ? cursor_find(t, a->family, av, &v) :
+	    dir_find(t, a->family, av, &v);
+	if (rc == -ENOENT)
 		return 0;		/* an empty index */
 	if (rc != 0)
-		return store_errno(rc);
+		return rc;
 	if (chunk_open(&v, a->family, &c) != 0 ||
 	    (p = chunk_payload(&c, chunk_find(&c, av))) == NULL)
 		return -EILSEQ;
@@ -555,7 +697,8 @@ sweep_start(struct store_txn *t, struct sweep *sw, const struct rp_cidr *r,
 		if (found && (rc = sweep_push(sw, &it)) != 0)
 			return rc;
 	}
-	qsort(sw->stack, sw->depth, sizeof(*sw->stack), item_cmp);
+	if (sw->depth > 1)
+		qsort(sw->stack, sw->depth, sizeof(*sw->stack), item_cmp);
 	for (i = 0; i < nsrc; i++) {
 		if ((rc = mdb_cursor_open(t->txn, t->st->entries,
 		    &srcs[i].cur)) != 0)
@@ -905,47 +1048,66 @@ enc_reset(struct encoder *e, size_t n)
 	return 0;
 }
 
+static void
+store_key(uint8_t *p, u128 v, size_t kw)
+{
+	uint64_t half;
+	uint32_t v4;
+
+	if (kw == 4) {
+		v4 = (uint32_t)v;
+		memcpy(p, &v4, 4);
+		return;
+	}
+	half = (uint64_t)(v >> 64);
+	memcpy(p, &half, 8);
+	half = (uint64_t)v;
+	memcpy(p + 8, &half, 8);
+}
+
 /* Build the chunk of intervals res[from, to) whose first starts at cs. */
 static int
 enc_chunk(struct encoder *e, unsigned family, const struct ivec *res,
     const struct pool *pool, size_t from, size_t to, u128 cs, size_t *len)
 {
-	size_t n = to - from, kw = key_width(family), i, head;
-	uint32_t off, v4;
-	uint64_t half;
-	uint8_t *p;
+	size_t n = to - from, kw = key_width(family), i, head, ng, ntop;
+	size_t gsize = SCHEMA_CHUNK_GROUP * (kw + 4);
+	uint8_t *top, *sum, *g;
+	uint32_t off, v32;
 	int rc;
 
+	ng = chunk_groups((uint32_t)n);
+	ntop = chunk_groups((uint32_t)ng);
+	head = chunk_size(kw, (uint32_t)n, 0);
 	if ((rc = enc_reset(e, n)) != 0 ||
-	    (rc = enc_reserve(&e->buf, &e->cap,
-	    SCHEMA_CHUNK_HDR + n * (kw + 4))) != 0)
+	    (rc = enc_reserve(&e->buf, &e->cap, head)) != 0)
 		return rc;
-	p = e->buf + SCHEMA_CHUNK_HDR;
+	memset(e->buf, 0, head);
+	top = e->buf + SCHEMA_CHUNK_HDR;
+	sum = top + ntop * kw;
 	for (i = 0; i < n; i++) {
 		u128 s = i == 0 ? cs : res->start[from + i];
 
 		if ((rc = enc_payload(e, pool->buf + res->pay[from + i],
 		    &off)) != 0)
 			return rc;
-		if (family == RP_AF_INET) {
-			v4 = (uint32_t)s;
-			memcpy(p + 4 * i, &v4, 4);
-		} else {
-			half = (uint64_t)(s >> 64);
-			memcpy(p + 16 * i, &half, 8);
-			half = (uint64_t)s;
-			memcpy(p + 16 * i + 8, &half, 8);
-		}
-		memcpy(p + n * kw + 4 * i, &off, 4);
+		g = sum + ng * kw + (i / SCHEMA_CHUNK_GROUP) * gsize;
+		store_key(g + (i % SCHEMA_CHUNK_GROUP) * kw, s, kw);
+		memcpy(g + SCHEMA_CHUNK_GROUP * kw +
+		    (i % SCHEMA_CHUNK_GROUP) * 4, &off, 4);
+		if (i % SCHEMA_CHUNK_GROUP == 0)
+			store_key(sum + (i / SCHEMA_CHUNK_GROUP) * kw, s, kw);
+		if (i % (SCHEMA_CHUNK_GROUP * SCHEMA_CHUNK_GROUP) == 0)
+			store_key(top + i / (SCHEMA_CHUNK_GROUP *
+			    SCHEMA_CHUNK_GROUP) * kw, s, kw);
 	}
-	head = SCHEMA_CHUNK_HDR + n * (kw + 4);
 	if ((rc = enc_reserve(&e->buf, &e->cap, head + e->paylen)) != 0)
 		return rc;
 	memcpy(e->buf + head, e->pay, e->paylen);
-	v4 = (uint32_t)n;
-	memcpy(e->buf, &v4, 4);
-	v4 = (uint32_t)e->paylen;
-	memcpy(e->buf + 4, &v4, 4);
+	v32 = (uint32_t)n;
+	memcpy(e->buf, &v32, 4);
+	v32 = (uint32_t)e->paylen;
+	memcpy(e->buf + 4, &v32, 4);
 	*len = head + e->paylen;
 	return 0;
 }

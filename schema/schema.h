@@ -69,8 +69,11 @@ int	schema_event_val_decode(const void *buf, size_t len,
  * last address the chunk covers; the chunk covers from the previous key
  * plus one (or from 0) to its key, and its first interval starts there.
  *   u32 n, u32 payload bytes
- *   n interval starts: u32 (IPv4) or u64 high, u64 low (IPv6), host order
- *   n u32 payload offsets
+ *   top: the first start of every 256th interval (ceil(groups / 16))
+ *   summary: the first start of each group of 16 intervals
+ *   groups: ceil(n / 16) x {16 starts, 16 u32 payload offsets}, the last
+ *           one padded with zeros; a start is a u32 (IPv4) or u64 high,
+ *           u64 low (IPv6), host order
  *   payload: at each offset, u8 count, then count x {u16 source id,
  *            u8 prefix length, u8 flags}, sorted by source id;
  *            offset 0 always holds count 0 (not listed)
@@ -81,6 +84,7 @@ int	schema_event_val_decode(const void *buf, size_t len,
 #define SCHEMA_CHUNK_TARGET	4096	/* intervals per chunk when split */
 #define SCHEMA_CHUNK_MAX	8192	/* split above this */
 #define SCHEMA_CHUNK_MIN	512	/* merge below this */
+#define SCHEMA_CHUNK_GROUP	16	/* intervals per group: a cache line */
 #define SCHEMA_HIT_SIZE		4
 
 #endif

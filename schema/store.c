@@ -230,7 +230,8 @@ store_open(struct store **out, const char *dir, unsigned flags)
 fail:
 	if (rc == -EPROTO) {
 		/* Keep the handle so the caller can name the version. */
-		*out = NULL;
+		*out = st;
+		return rc;
 	}
 	store_close(st);
 	return rc;
@@ -273,9 +274,11 @@ txn_free(struct store_txn *t)
 {
 	int i;
 
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 2; i++) {
 		if (t->lookup[i] != NULL)
 			mdb_cursor_close(t->lookup[i]);
+		index_dir_free(&t->dir[i]);
+	}
 	free(t->dirty);
 	free(t->counts);
 	free(t);

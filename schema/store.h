@@ -76,8 +76,9 @@ struct store_event {
 /*
  * Open (and with STORE_CREATE create) the store in directory dir.
  * 0 with *out yours (store_close() it); -EPROTO when the store has a
- * schema version this program does not know (store_version_error() says
- * which), -ENOENT when it does not exist, another -errno otherwise.
+ * schema version this program does not know: then *out is set too, only
+ * for store_found_version(), and must be closed; -ENOENT when it does not
+ * exist, another -errno otherwise (*out NULL).
  */
 int	store_open(struct store **out, const char *dir, unsigned flags);
 void	store_close(struct store *st);		/* accepts NULL */

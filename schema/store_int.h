@@ -25,11 +25,24 @@ struct store_count {
 	int64_t		delta;
 };
 
+/* A read txn's copy of the chunk directory of one family: the chunks'
+ * last addresses and where their values are in the map. Valid while the
+ * txn sees snapshot txnid (values of a snapshot stay put while it is read). */
+struct index_dir {
+	int		  built;
+	size_t		  txnid;
+	size_t		  n;
+	void		 *last;		/* u128 array */
+	const void	**data;
+	size_t		 *size;
+};
+
 struct store_txn {
 	struct store		*st;
 	MDB_txn			*txn;
 	int			 write;
 	MDB_cursor		*lookup[2];	/* index cursors, lazily opened */
+	struct index_dir	 dir[2];	/* read txns: chunk directories */
 	/* Write transactions: what store_txn_commit() must bring up to date. */
 	struct rp_cidr		*dirty;
 	size_t			 ndirty, dirty_cap;
@@ -65,6 +78,7 @@ int	index_update(struct store_txn *t);
 /* Compare the stored index of a family with one rebuilt from entries. */
 int	index_verify(struct store_txn *t, unsigned family,
 	    void (*report)(const char *msg, void *), void *arg);
+void	index_dir_free(struct index_dir *d);
 int	index_count(struct store_txn *t, unsigned family, uint64_t *intervals,
 	    uint64_t *chunks);
 

@@ -1,0 +1,70 @@
+/* answer.h -- what the DNS daemon answers for an address in a zone. */
+#ifndef REPUTED_ANSWER_H
+#define REPUTED_ANSWER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cidr.h"
+#include "config.h"
+#include "store.h"
+
+/* A zone answers from at most this many sources, so nothing overflows. */
+#define ANSWER_MAX	CFG_MAX_ZONE_SOURCES
+/* One DNS character-string (255 bytes) and its NUL. */
+#define ANSWER_TXT_LEN	256
+
+/* The TXT text of the RFC 5782 test point 127.0.0.2 / ::ffff:7f00:2. */
+#define ANSWER_TEST_TXT	"RFC 5782 test point"
+
+/*
+ * Maps store source ids to configured sources for one struct cfg,
+ * learning each id on first use. Ids are never reused for another
+ * name, so one context serves every transaction while cfg lives.
+ * answer_ctx_init() cannot fail; answer_ctx_fini() frees the table.
+ */
+struct answer_id;
+struct answer_ctx {
+	const struct cfg	*cfg;
+	struct answer_id	*ids;		/* indexed by source id */
+	size_t			 nids;
+};
+
+void	answer_ctx_init(struct answer_ctx *ctx, const struct cfg *cfg);
+void	answer_ctx_fini(struct answer_ctx *ctx);
+
+/* A zone source that lists the address, with its winning entry. */
+struct answer_source {
+	const struct cfg_source	*src;
+	struct rp_cidr		 prefix;	/* the most specific entry */
+	uint32_t		 code;		/* network byte order */
+	uint8_t			 flags;		/* the entry's STORE_F_* */
+};
+
+/*
+ * The answer for one address in one zone. Codes and TXT strings are
+ * distinct and in the zone's source order; listed means ncodes > 0.
+ */
+struct answer {
+	int			 test_point;	/* RFC 5782 127.0.0.2 */
+	size_t			 nsources;
+	struct answer_source	 sources[ANSWER_MAX];
+	size_t			 ncodes;
+	uint32_t		 codes[ANSWER_MAX];	/* network order */
+	size_t			 ntxt;
+	char			 txt[ANSWER_MAX][ANSWER_TXT_LEN];
+};
+
+/*
+ * Fill *out with what zone answers for address a, reading the store
+ * through t (a read or write transaction). Only the zone's sources
+ * count; a TXT longer than one character-string is cut at 255 bytes.
+ * RFC 5782 test points answer the same in every zone whatever the data:
+ * 127.0.0.2 and ::ffff:7f00:2 are listed, 127.0.0.1 and ::ffff:7f00:1
+ * are not. 0, or a negative store code (*out is then empty).
+ */
+int	answer_lookup(struct answer_ctx *ctx, struct store_txn *t,
+	    const struct cfg_zone *zone, const struct rp_addr *a,
+	    struct answer *out);
+
+#endif

@@ -1,0 +1,1279 @@
+/* config.c -- reads the INI file with inih into struct cfg, a row per key. */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <arpa/inet.h>
+
+#include <ini.h>
+
+#include "config.h"
+#include "template.h"
+
+#define WS	" \t"
+
+enum sec_kind {
+	SEC_NONE,	/* before the first section header */
+	SEC_SKIP,	/* a bad header, already reported: ignore its keys */
+	SEC_SERVER,
+	SEC_SOURCE,
+	SEC_ZONE,
+};
+
+struct parse;
+struct cfg_key;
+
+/*
+ * Parse val into the section struct at base (struct cfg_server, _source
+ * or _zone), replacing and freeing the old value. Problems are reported
+ * with perr() at the current line. 0, -EINVAL or -ENOMEM.
+ */
+typedef int	key_set_fn(struct parse *, const struct cfg_key *,
+		    void *base, const char *val);
+
+struct cfg_key {
+	const char	*name;
+	enum sec_kind	 sec;
+	key_set_fn	*set;
+	const char	*def;	/* set as the section opens, or NULL */
+	int64_t		 min;	/* bounds of numbers, durations */
+	int64_t		 max;
+	size_t		 off;	/* the field (first one of a list) */
+};
+
+static key_set_fn	set_listen, set_path, set_user, set_url, set_format,
+			set_duration, set_code, set_template, set_sources,
+			set_uint, set_soa, set_ns;
+
+#define SRV(f)	offsetof(struct cfg_server, f)
+#define SRC(f)	offsetof(struct cfg_source, f)
+#define ZON(f)	offsetof(struct cfg_zone, f)
+#define DAY	INT64_C(86400)
+
+static const struct cfg_key cfg_keys[] = {
+	{ "listen",   SEC_SERVER, set_listen,   "127.0.0.1:5353", 0, 0,
+	    SRV(listen) },
+	{ "database", SEC_SERVER, set_path,     "var/reputed.db", 0, 0,
+	    SRV(database) },
+	{ "user",     SEC_SERVER, set_user,     NULL, 0, 0, SRV(user) },
+	{ "url",      SEC_SOURCE, set_url,      NULL, 0, 0, SRC(url) },
+	{ "format",   SEC_SOURCE, set_format,   "plain", 0, 0, SRC(format) },
+	{ "refresh",  SEC_SOURCE, set_duration, "1h", CFG_REFRESH_MIN,
+	    365 * DAY, SRC(refresh) },
+	{ "code",     SEC_SOURCE, set_code,     "127.0.0.2", 0, 0, SRC(code) },
+	{ "txt",      SEC_SOURCE, set_template, "Listed by $source", 0, 0,
+	    SRC(txt) },
+	{ "expire",   SEC_SOURCE, set_duration, "0", 0, 3650 * DAY,
+	    SRC(expire) },
+	{ "sources",  SEC_ZONE,   set_sources,  NULL, 0, 0, ZON(sources) },
+	{ "ttl",      SEC_ZONE,   set_uint,     "300", 0, 604800, ZON(ttl) },
+	{ "soa",      SEC_ZONE,   set_soa,      NULL, 0, 0, ZON(soa_mname) },
+	{ "ns",       SEC_ZONE,   set_ns,       NULL, 0, 0, ZON(ns) },
+};
+#define NKEYS	(sizeof(cfg_keys) / sizeof(cfg_keys[0]))
+
+/* List formats the importer knows; a new format adds one line here. */
+static const char *const cfg_formats[] = {
+	"plain",
+	NULL
+};
+
+struct parse {
+	struct cfg	*cfg;
+	FILE		*in;
+	FILE		*err;
+	char		*dir;		/* absolute, of the file */
+	char		*buf;		/* getline() buffer */
+	size_t		 bufsz;
+	unsigned	 line;		/* the line inih is handling */
+	enum sec_kind	 kind;		/* the section it is in */
+	size_t		 idx;		/* which source or zone */
+	unsigned	 seen[NKEYS];	/* line of each key, or 0 */
+	unsigned	 server_line;
+	unsigned	*errlines;	/* lines reported: for inih's */
+	size_t		 nerrlines;
+	int		 rc;		/* -ENOMEM, read error: stop */
+};
+
+static void	perr(struct parse *, unsigned, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+/* Report one problem as "file:line: message" and remember the line. */
+static void
+perr(struct parse *p, unsigned line, const char *fmt, ...)
+{
+	unsigned *l;
+	va_list ap;
+
+	if (p->err != NULL) {
+		fprintf(p->err, "%s:%u: ", p->cfg->path, line);
+		va_start(ap, fmt);
+		vfprintf(p->err, fmt, ap);
+		va_end(ap);
+		fputc('\n', p->err);
+	}
+	if (p->nerrlines > 0 && p->errlines[p->nerrlines - 1] == line)
+		return;
+	if ((l = realloc(p->errlines, (p->nerrlines + 1) * sizeof(*l))) ==
+	    NULL) {
+		p->rc = -ENOMEM;
+		return;
+	}
+	p->errlines = l;
+	p->errlines[p->nerrlines++] = line;
+}
+
+static int
+line_reported(const struct parse *p, unsigned line)
+{
+	size_t i;
+
+	for (i = 0; i < p->nerrlines; i++)
+		if (p->errlines[i] == line)
+			return 1;
+	return 0;
+}
+
+/* ---- Paths and URLs ---------------------------------------------------- */
+
+/* Append the components of path to out (len bytes), folding "." and
+ * ".." lexically. */
+static void
+path_push(char *out, size_t *len, const char *path)
+{
+	const char *c;
+	char *slash;
+	size_t n;
+
+	for (c = path; *c != '\0'; c += n) {
+		c += strspn(c, "/");
+		n = strcspn(c, "/");
+		if (n == 0 || (n == 1 && c[0] == '.'))
+			continue;
+		if (n == 2 && c[0] == '.' && c[1] == '.') {
+			out[*len] = '\0';
+			slash = strrchr(out, '/');
+			*len = slash != NULL ? (size_t)(slash - out) : 0;
+			continue;
+		}
+		out[(*len)++] = '/';
+		memcpy(out + *len, c, n);
+		*len += n;
+	}
+}
+
+/*
+ * rel taken relative to the absolute directory dir, cleaned lexically so
+ * stored paths and file: URLs read well; it need not exist yet. An
+ * absolute rel is kept as written. NULL: out of memory.
+ */
+static char *
+path_join(const char *dir, const char *rel)
+{
+	size_t len = 0;
+	char *out;
+
+	if (rel[0] == '/')
+		return strdup(rel);
+	if ((out = malloc(strlen(dir) + strlen(rel) + 3)) == NULL)
+		return NULL;
+	path_push(out, &len, dir);
+	path_push(out, &len, rel);
+	if (len == 0)
+		out[len++] = '/';
+	out[len] = '\0';
+	return out;
+}
+
+/* "file://" and path, percent-encoded where a URL needs it. */
+static char *
+file_url(const char *path)
+{
+	static const char keep[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789-._~/+,=@:";
+	char *url, *o;
+	const char *s;
+
+	if ((url = malloc(strlen("file://") + 3 * strlen(path) + 1)) == NULL)
+		return NULL;
+	o = url + sprintf(url, "file://");
+	for (s = path; *s != '\0'; s++) {
+		if (strchr(keep, *s) != NULL)
+			*o++ = *s;
+		else
+			o += sprintf(o, "%%%02X", (unsigned char)*s);
+	}
+	*o = '\0';
+	return url;
+}
+
+/* The directory of path, absolute, so relative names resolve from it. */
+static int
+config_dir(const char *path, char **out)
+{
+	char *abs, *slash;
+
+	if ((abs = realpath(path, NULL)) == NULL)
+		return -errno;
+	slash = strrchr(abs, '/');
+	if (slash == abs)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	*out = abs;
+	return 0;
+}
+
+/* ---- Small validators: NULL or why the text is wrong ------------------- */
+
+/* Next whitespace-separated word at *s, its length in *len; NULL at end. */
+static const char *
+next_word(const char **s, size_t *len)
+{
+	const char *w = *s + strspn(*s, WS);
+
+	if (*w == '\0')
+		return NULL;
+	*len = strcspn(w, WS);
+	*s = w + *len;
+	return w;
+}
+
+static const char *
+check_name(const char *s, size_t len)
+{
+	static const char ok[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_.-";
+	size_t i;
+
+	if (len == 0)
+		return "empty name";
+	if (len > CFG_NAME_MAX)
+		return "name longer than 63 characters";
+	for (i = 0; i < len; i++)
+		if (s[i] == '\0' || strchr(ok, s[i]) == NULL)
+			return "a name is made of A-Z a-z 0-9 _ . -";
+	return NULL;
+}
+
+/* One label of a DNS name: 1-63 of [a-z0-9_-], no '-' at either end. */
+static const char *
+check_label(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0)
+		return "empty label";
+	if (len > 63)
+		return "label longer than 63 characters";
+	if (s[0] == '-' || s[len - 1] == '-')
+		return "label starts or ends with '-'";
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' &&
+		    s[i] != '_')
+			return s[i] == '@' ? "write a mailbox as "
+			    "hostmaster.example.org, not with '@'" :
+			    "bad character in name";
+	return NULL;
+}
+
+/* A DNS name into out, lower case and without the trailing dot. */
+static const char *
+check_dname(const char *s, size_t len, char out[CFG_DNAME_MAX + 1])
+{
+	const char *why;
+	size_t i, n;
+
+	if (len > 1 && s[len - 1] == '.')
+		len--;
+	if (len == 0 || (len == 1 && s[0] == '.'))
+		return "empty name (the root is not a zone)";
+	if (len > CFG_DNAME_MAX)
+		return "name longer than 253 characters";
+	for (i = 0; i <= len; i += n + 1) {
+		n = strcspn(s + i, ".");
+		if (i + n > len)
+			n = len - i;
+		if ((why = check_label(s + i, n)) != NULL)
+			return why;
+	}
+	for (i = 0; i < len; i++)
+		out[i] = (char)tolower((unsigned char)s[i]);
+	out[len] = '\0';
+	return NULL;
+}
+
+static const char *
+check_port(const char *s, size_t len)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	if (len == 0 || len > 5)
+		return "bad port";
+	for (i = 0; i < len; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return "bad port";
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	return v >= 1 && v <= 65535 ? NULL : "port out of range 1-65535";
+}
+
+/* "A.B.C.D:PORT" or "[V6]:PORT"; numeric addresses only. */
+static const char *
+check_listen(const char *s, size_t len)
+{
+	char host[INET6_ADDRSTRLEN + 1];
+	unsigned char a[16];
+	const char *lim = s + len, *end, *port;
+	int af = AF_INET;
+
+	if (s[0] == '[') {
+		if ((end = memchr(s, ']', len)) == NULL)
+			return "missing ']'";
+		s++;
+		port = end + 1;
+		af = AF_INET6;
+	} else {
+		if ((end = memrchr(s, ':', len)) == NULL)
+			return "missing ':PORT'";
+		if (memchr(s, ':', (size_t)(end - s)) != NULL)
+			return "write an IPv6 address as [ADDR]:PORT";
+		port = end;
+	}
+	if (end == s || (size_t)(end - s) >= sizeof(host))
+		return "bad address";
+	memcpy(host, s, (size_t)(end - s));
+	host[end - s] = '\0';
+	if (inet_pton(af, host, a) != 1)
+		return af == AF_INET ? "bad IPv4 address" : "bad IPv6 address";
+	if (port >= lim || *port != ':')
+		return "missing ':PORT'";
+	return check_port(port + 1, (size_t)(lim - port - 1));
+}
+
+/* ---- Setters: one per kind of value, named in cfg_keys[] --------------- */
+
+#define FIELD(base, k, type) \
+	((type *)(void *)((char *)(base) + (k)->off))
+
+/* Replace the string at *field by a copy of n bytes of s (all if -1). */
+static int
+set_str(char **field, const char *s, size_t n)
+{
+	char *v;
+
+	if ((v = n == (size_t)-1 ? strdup(s) : strndup(s, n)) == NULL)
+		return -ENOMEM;
+	free(*field);
+	*field = v;
+	return 0;
+}
+
+static void
+free_list(char **list, size_t n)
+{
+	while (n > 0)
+		free(list[--n]);
+}
+
+/* Is the word w already among list[0..n)? */
+static int
+in_list(char *const *list, size_t n, const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i], w) == 0)
+			return 1;
+	return 0;
+}
+
+/* Check one word of a list: NULL with the word to store in out, or why
+ * it is wrong. out has CFG_DNAME_MAX + 1 bytes. */
+typedef const char	*word_check_fn(const char *w, size_t len, char *out);
+
+static const char *
+word_copy(const char *why, const char *w, size_t len, char *out)
+{
+	if (why == NULL && len > CFG_DNAME_MAX)
+		why = "too long";
+	if (why == NULL) {
+		memcpy(out, w, len);
+		out[len] = '\0';
+	}
+	return why;
+}
+
+static const char *
+word_listen(const char *w, size_t len, char *out)
+{
+	return word_copy(check_listen(w, len), w, len, out);
+}
+
+static const char *
+word_name(const char *w, size_t len, char *out)
+{
+	return word_copy(check_name(w, len), w, len, out);
+}
+
+static const char *
+word_dname(const char *w, size_t len, char *out)
+{
+	return check_dname(w, len, out);
+}
+
+/*
+ * Split val into at most max words, each checked, into list. Every bad
+ * word is reported. 0 with *np set and the words yours, -EINVAL or
+ * -ENOMEM with nothing allocated.
+ */
+static int
+parse_list(struct parse *p, const struct cfg_key *k, const char *val,
+    word_check_fn *check, char **list, size_t max, size_t *np)
+{
+	char word[CFG_DNAME_MAX + 1];
+	const char *w, *why;
+	size_t n = 0, len;
+	int bad = 0;
+
+	while ((w = next_word(&val, &len)) != NULL) {
+		if (n == max) {
+			perr(p, p->line, "%s: more than %zu values", k->name,
+			    max);
+			bad = 1;
+			break;
+		}
+		if ((why = check(w, len, word)) == NULL &&
+		    in_list(list, n, word))
+			why = "given twice";
+		if (why != NULL) {
+			perr(p, p->line, "%s: %.*s: %s", k->name, (int)len, w,
+			    why);
+			bad = 1;
+		} else if ((list[n++] = strdup(word)) == NULL) {
+			free_list(list, n - 1);
+			return -ENOMEM;
+		}
+	}
+	if (n == 0 && !bad)
+		perr(p, p->line, "%s: no value given", k->name);
+	if (n == 0 || bad) {
+		free_list(list, n);
+		return -EINVAL;
+	}
+	*np = n;
+	return 0;
+}
+
+static int
+set_listen(struct parse *p, const struct cfg_key *k, void *base,
+    const char *val)
+{
+	struct cfg_server *srv = base;
+	char *list[CFG_MAX_LISTEN];
+	size_t n;
+	int rc;
+
+	if ((rc = parse_list(p, k, val, word_listen, list, CFG_MAX_LISTEN,
+	    &n)) != 0)
+		return rc;
+	free_list(srv->listen, srv->nlisten);
+	memcpy(srv->listen, list, n * sizeof(list[0]));
+	srv->nlisten = n;
+	return 0;
+}
+
+static int
+set_sources(struct parse *p, const struct cfg_key *k, void *base,
+    const char *val)
+{
+	struct cfg_zone *z = base;
+	char *list[CFG_MAX_ZONE_SOURCES];
+	size_t n;
+	int rc;
+
+	if ((rc = parse_list(p, k, val, word_name, list,
+	    CFG_MAX_ZONE_SOURCES, &n)) != 0)
+		return rc;
+	free_list(z->sources, z->nsources);
+	memcpy(z->sources, list, n * sizeof(list[0]));
+	z->nsources = n;
+	return 0;
+}
+
+static int
+set_ns(struct parse *p, const struct cfg_key *k, void *base,
+    const char *val)
+{
+	struct cfg_zone *z = base;
+	char *list[CFG_MAX_NS];
+	size_t n;
+	int rc;
+
+	if ((rc = parse_list(p, k, val, word_dname, list, CFG_MAX_NS,
+	    &n)) != 0)
+		return rc;
+	free_list(z->ns, z->nns);
+	memcpy(z->ns, list, n * sizeof(list[0]));
+	z->nns = n;
+	return 0;
+}
+
+/* "MNAME RNAME": the primary server and the mailbox, in DNS form. */
+static int
+set_soa(struct parse *p, const struct cfg_key *k, void *base,
+    const char *val)
+{
+	struct cfg_zone *z = base;
+	char *list[2];
+	size_t n;
+	int rc;
+
+	if ((rc = parse_list(p, k, val, word_dname, list, 2, &n)) != 0)
+		return rc;
+	if (n != 2) {
+		perr(p, p->line, "%s: expected two names, MNAME RNAME",
+		    k->name);
+		free_list(list, n);
+		return -EINVAL;
+	}
+	free(z->soa_mname);
+	free(z->soa_rname);
+	z->soa_mname = list[0];
+	z->soa_rname = list[1];
+	return 0;
+}
+
+static int
+set_path(struct parse *p, const struct cfg_key *k, void *base,
+    const char *val)
+{
+	char **field = FIELD(base, k, char *), *path;
+
+	if (*val == '\0') {
+		perr(p, p->line, "%s: empty path", k->name);
+		return -EINVAL;
+	}
+	if ((path = path_join(p->dir, val)) == NULL)
+		return -ENOMEM;
+	free(*field);
+	*field = path;
+	return 0;
+}
+
+static int
+set_user(struct parse *p, const struct cfg_key *k, void *base,
+    const char *val)
+{
+	if (*val == '\0' || val[strcspn(val, WS)] != '\0') {
+		perr(p, p->line, "%s: expected one user name", k->name);
+		return -EINVAL;
+	}
+	return set_str(FIELD(base, k, char *), val, (size_t)-1);
+}
+
+/* NULL if s is a URL the importer can fetch, or why it is not. */
+static const char *
+check_url(const char *s)
+{
+	const char *host;
+	size_t i;
+
+	if (*s == '\0')
+		return "empty (leave url out for a manual source)";
+	for (i = 0; s[i] != '\0'; i++)
+		if ((unsigned char)s[i] < ' ' || s[i] == 0x7f)
+			return "control character in URL";
+	if (strncasecmp(s, "file:", 5) == 0) {
+		if (s[5] == '\0')
+			return "file: needs a path";
+		/* "file:PATH" is a path, which may hold blanks. */
+		if (strncmp(s + 5, "//", 2) != 0)
+			return NULL;
+		if (strchr(s, ' ') != NULL)
+			return "write a blank in a URL as %20";
+		if (s[7] == '/' || strncasecmp(s + 7, "localhost/", 10) == 0)
+			return NULL;
+		return "a file:// URL needs an absolute path (file:///PATH); "
+		    "write file:PATH for a path relative to this file";
+	}
+	if (strncasecmp(s, "http://", 7) == 0)
+		host = s + 7;
+	else if (strncasecmp(s, "https://", 8) == 0)
+		host = s + 8;
+	else
+		return "only file:, http:// and https:// URLs are supported";
+	if (strchr(s, ' ') != NULL)
+		return "write a blank in a URL as %20";
+	if (*host == '\0' || strchr("/?#:", *host) != NULL)
+		return "missing host name";
+	return NULL;
+}
+
+/*
+ * A "file:PATH" URL (no "//") names a plain path, relative to the
+ * directory of this file; curl wants file:///ABSOLUTE, so store that.
+ */
+static int
+set_url(struct parse *p, const struct cfg_key *k, void *base,
+    const char *val)
+{
+	char **field = FIELD(base, k, char *), *path, *url;
+	const char *why;
+
+	if ((why = check_url(val)) != NULL) {
+		perr(p, p->line, "%s: %s", k->name, why);
+		return -EINVAL;
+	}
+	if (strncasecmp(val, "file:", 5) != 0 || strncmp(val + 5, "//", 2) == 0)
+		return set_str(field, val, (size_t)-1);
+	if ((path = path_join(p->dir, val + 5)) == NULL)
+		return -ENOMEM;
+	url = file_url(path);
+	free(path);
+	if (url == NULL)
+		return -ENOMEM;
+	free(*field);
+	*field = url;
+	return 0;
+}
+
+static int
+set_format(struct parse *p, const struct cfg_key *k, void *base,
+    const char *val)
+{
+	char known[256] = "";
+	size_t i;
+
+	for (i = 0; cfg_formats[i] != NULL; i++) {
+		if (strcmp(cfg_formats[i], val) == 0)
+			return set_str(FIELD(base, k, char *), val,
+			    (size_t)-1);
+		snprintf(known + strlen(known), sizeof(known) - strlen(known),
+		    "%s%s", i > 0 ? " " : "", cfg_formats[i]);
+	}
+	perr(p, p->line, "%s: unknown format '%s' (known: %s)", k->name, val,
+	    known);
+	return -EINVAL;
+}
+
+static int
+set_duration(struct parse *p, const struct cfg_key *k, void *base,
+    const char *val)
+{
+	char lim[32];
+	int64_t v;
+
+	if (cfg_parse_duration(val, &v) != 0) {
+		perr(p, p->line, "%s: bad duration '%s' (e.g. 90, 45s, 30m, "
+		    "12h, 7d, 2w)", k->name, val);
+		return -EINVAL;
+	}
+	if (v < k->min || v > k->max) {
+		perr(p, p->line, "%s: %s is %s %s", k->name, val,
+		    v < k->min ? "below the minimum" : "above the maximum",
+		    cfg_duration_str(v < k->min ? k->min : k->max, lim,
+		    sizeof(lim)));
+		return -EINVAL;
+	}
+	*FIELD(base, k, int64_t) = v;
+	return 0;
+}
+
+/* A DNSBL answer is an address in 127.0.0.0/8 (RFC 5782). */
+static int
+set_code(struct parse *p, const struct cfg_key *k, void *base,
+    const char *val)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, val, &a) != 1) {
+		perr(p, p->line, "%s: '%s' is not an IPv4 address", k->name,
+		    val);
+		return -EINVAL;
+	}
+	if ((ntohl(a.s_addr) >> 24) != 127) {
+		perr(p, p->line, "%s: %s is not in 127.0.0.0/8", k->name, val);
+		return -EINVAL;
+	}
+	*FIELD(base, k, uint32_t) = a.s_addr;
+	return 0;
+}
+
+static int
+set_template(struct parse *p, const struct cfg_key *k, void *base,
+    const char *val)
+{
+	char bad[64];
+
+	if (template_check(val, bad, sizeof(bad)) != 0) {
+		perr(p, p->line, "%s: unknown variable %s (known: %s; $$ is "
+		    "a $)", k->name, bad, TEMPLATE_VARS);
+		return -EINVAL;
+	}
+	return set_str(FIELD(base, k, char *), val, (size_t)-1);
+}
+
+static int
+set_uint(struct parse *p, const struct cfg_key *k, void *base,
+    const char *val)
+{
+	int64_t v = 0;
+	const char *s;
+
+	for (s = val; isdigit((unsigned char)*s) && v <= k->max; s++)
+		v = v * 10 + (*s - '0');
+	if (s == val || *s != '\0' || v < k->min || v > k->max) {
+		perr(p, p->line, "%s: expected a number from %" PRId64
+		    " to %" PRId64 ", not '%s'", k->name, k->min, k->max, val);
+		return -EINVAL;
+	}
+	*FIELD(base, k, uint32_t) = (uint32_t)v;
+	return 0;
+}
+
+/* ---- Sections ---------------------------------------------------------- */
+
+static const char *
+kind_name(enum sec_kind kind)
+{
+	switch (kind) {
+	case SEC_SERVER:
+		return "server";
+	case SEC_SOURCE:
+		return "source";
+	case SEC_ZONE:
+		return "zone";
+	default:
+		return "";
+	}
+}
+
+static void *
+section_base(struct parse *p)
+{
+	switch (p->kind) {
+	case SEC_SERVER:
+		return &p->cfg->server;
+	case SEC_SOURCE:
+		return &p->cfg->sources[p->idx];
+	case SEC_ZONE:
+		return &p->cfg->zones[p->idx];
+	default:
+		return NULL;
+	}
+}
+
+static size_t
+key_index(enum sec_kind kind, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (cfg_keys[i].sec == kind &&
+		    strcasecmp(cfg_keys[i].name, name) == 0)
+			break;
+	return i;
+}
+
+/* Give a new section its defaults, through the same setters as keys. */
+static void
+section_defaults(struct parse *p, enum sec_kind kind, void *base)
+{
+	const struct cfg_key *k;
+
+	for (k = cfg_keys; k < cfg_keys + NKEYS && p->rc == 0; k++)
+		if (k->sec == kind && k->def != NULL &&
+		    k->set(p, k, base, k->def) == -ENOMEM)
+			p->rc = -ENOMEM;
+}
+
+/* Checks that need the whole section, at its end. */
+static void
+section_close(struct parse *p)
+{
+	const struct cfg_zone *z;
+
+	if (p->kind != SEC_ZONE || p->seen[key_index(SEC_ZONE, "sources")])
+		return;
+	z = &p->cfg->zones[p->idx];
+	perr(p, z->line, "[zone %s]: no sources (sources = NAME...)",
+	    z->name);
+}
+
+static void
+server_open(struct parse *p, const char *name)
+{
+	if (*name != '\0')
+		perr(p, p->line, "[server] takes no name");
+	else if (p->server_line != 0)
+		perr(p, p->line, "duplicate [server] (first on line %u)",
+		    p->server_line);
+	else {
+		p->server_line = p->line;
+		p->kind = SEC_SERVER;
+	}
+}
+
+static void
+source_open(struct parse *p, const char *name)
+{
+	const struct cfg_source *dup;
+	struct cfg_source *s;
+	const char *why;
+	size_t n = p->cfg->nsources;
+
+	if (*name == '\0') {
+		perr(p, p->line, "[source]: missing name");
+		return;
+	}
+	if ((why = check_name(name, strlen(name))) != NULL) {
+		perr(p, p->line, "[source %s]: %s", name, why);
+		return;
+	}
+	if ((dup = cfg_source_find(p->cfg, name)) != NULL) {
+		perr(p, p->line, "duplicate [source %s] (first on line %u)",
+		    name, dup->line);
+		return;
+	}
+	if ((s = realloc(p->cfg->sources, (n + 1) * sizeof(*s))) == NULL) {
+		p->rc = -ENOMEM;
+		return;
+	}
+	p->cfg->sources = s;
+	memset(&s[n], 0, sizeof(s[n]));
+	p->cfg->nsources++;
+	if ((s[n].name = strdup(name)) == NULL) {
+		p->rc = -ENOMEM;
+		return;
+	}
+	s[n].line = p->line;
+	p->kind = SEC_SOURCE;
+	p->idx = n;
+	section_defaults(p, SEC_SOURCE, &s[n]);
+}
+
+static void
+zone_open(struct parse *p, const char *name)
+{
+	char dname[CFG_DNAME_MAX + 1];
+	const struct cfg_zone *dup;
+	struct cfg_zone *z;
+	const char *why;
+	size_t n = p->cfg->nzones;
+
+	if (*name == '\0') {
+		perr(p, p->line, "[zone]: missing name");
+		return;
+	}
+	if ((why = check_dname(name, strlen(name), dname)) != NULL) {
+		perr(p, p->line, "[zone %s]: %s", name, why);
+		return;
+	}
+	if ((dup = cfg_zone_find(p->cfg, dname)) != NULL) {
+		perr(p, p->line, "duplicate [zone %s] (first on line %u)",
+		    dname, dup->line);
+		return;
+	}
+	if ((z = realloc(p->cfg->zones, (n + 1) * sizeof(*z))) == NULL) {
+		p->rc = -ENOMEM;
+		return;
+	}
+	p->cfg->zones = z;
+	memset(&z[n], 0, sizeof(z[n]));
+	p->cfg->nzones++;
+	if ((z[n].name = strdup(dname)) == NULL) {
+		p->rc = -ENOMEM;
+		return;
+	}
+	z[n].line = p->line;
+	p->kind = SEC_ZONE;
+	p->idx = n;
+	section_defaults(p, SEC_ZONE, &z[n]);
+}
+
+/* s is the text between the brackets: "KIND" or "KIND NAME". */
+static void
+section_open(struct parse *p, char *s)
+{
+	char *kind, *name;
+	size_t klen, nlen;
+
+	section_close(p);
+	memset(p->seen, 0, sizeof(p->seen));
+	p->kind = SEC_SKIP;
+	kind = s + strspn(s, WS);
+	klen = strcspn(kind, WS);
+	name = kind + klen + strspn(kind + klen, WS);
+	nlen = strcspn(name, WS);
+	if (name[nlen + strspn(name + nlen, WS)] != '\0') {
+		perr(p, p->line, "[%s]: expected [KIND] or [KIND NAME]", s);
+		return;
+	}
+	kind[klen] = '\0';
+	name[nlen] = '\0';
+	if (strcasecmp(kind, "server") == 0)
+		server_open(p, name);
+	else if (strcasecmp(kind, "source") == 0)
+		source_open(p, name);
+	else if (strcasecmp(kind, "zone") == 0)
+		zone_open(p, name);
+	else
+		perr(p, p->line, "unknown section [%s]", kind);
+}
+
+/* The default SOA names and NS from the zone name. 0 or -ENOMEM. */
+static int
+zone_defaults(struct cfg_zone *z)
+{
+	if (z->soa_mname == NULL) {
+		if (asprintf(&z->soa_mname, "ns.%s", z->name) < 0) {
+			z->soa_mname = NULL;
+			return -ENOMEM;
+		}
+		if (asprintf(&z->soa_rname, "hostmaster.%s", z->name) < 0) {
+			z->soa_rname = NULL;
+			return -ENOMEM;
+		}
+	}
+	if (z->nns == 0) {
+		if ((z->ns[0] = strdup(z->soa_mname)) == NULL)
+			return -ENOMEM;
+		z->nns = 1;
+	}
+	return 0;
+}
+
+/* Checks across sections, once all are read: a zone may name a source
+ * defined further down. */
+static void
+zones_finish(struct parse *p)
+{
+	struct cfg_zone *z;
+	size_t i;
+
+	for (z = p->cfg->zones; z < p->cfg->zones + p->cfg->nzones; z++) {
+		for (i = 0; i < z->nsources; i++)
+			if (cfg_source_find(p->cfg, z->sources[i]) == NULL)
+				perr(p, z->line, "[zone %s]: unknown source "
+				    "'%s'", z->name, z->sources[i]);
+		if ((p->rc = zone_defaults(z)) != 0)
+			return;
+		if (strlen(z->soa_rname) > CFG_DNAME_MAX)
+			perr(p, z->line, "[zone %s]: name too long for the "
+			    "default soa; set soa", z->name);
+	}
+}
+
+/* ---- Lines: the reader inih calls, and its key handler ----------------- */
+
+/*
+ * Like inih's find_chars_or_comment(): the first of chars, or a ';' that
+ * follows whitespace (an inline comment), or the end of s.
+ */
+static char *
+find_end(char *s, const char *chars)
+{
+	int was_space = 0;
+
+	while (*s != '\0' && strchr(chars, *s) == NULL &&
+	    !(was_space && *s == ';')) {
+		was_space = isspace((unsigned char)*s);
+		s++;
+	}
+	return s;
+}
+
+/*
+ * Look at a line before inih does: open sections here, since inih has no
+ * callback for a section header (an empty [source] is still a source),
+ * and report malformed lines with their number. -1: hide the line from
+ * inih, it is reported already.
+ */
+static int
+line_classify(struct parse *p, char *s)
+{
+	char *end, *tail;
+
+	if (*s == '\0' || *s == ';' || *s == '#')
+		return 0;
+	if (*s == '[') {
+		if (*(end = find_end(s + 1, "]")) != ']') {
+			perr(p, p->line, "missing ']' in section header");
+			section_close(p);
+			p->kind = SEC_SKIP;
+			return -1;
+		}
+		tail = end + 1 + strspn(end + 1, WS);
+		if (*tail != '\0' && *tail != ';' && *tail != '#')
+			perr(p, p->line, "text after ']'");
+		*end = '\0';
+		section_open(p, s + 1);
+		return 0;
+	}
+	end = find_end(s, "=:");
+	if (*end != '=' && *end != ':') {
+		perr(p, p->line, "expected KEY = VALUE or [SECTION]");
+		return -1;
+	}
+	return 0;
+}
+
+/* The text of the line just read: no line end, BOM or leading blanks.
+ * NULL if it holds a NUL character, which inih would cut it at. */
+static char *
+line_trim(struct parse *p, size_t n)
+{
+	char *s = p->buf;
+
+	if (memchr(s, '\0', n) != NULL)
+		return NULL;
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	if (p->line == 1 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		s += 3;
+	return s + strspn(s, WS);
+}
+
+/*
+ * inih's ini_reader. It counts lines, which inih's handler is not told,
+ * reads whole lines whatever their length (inih would split a long one
+ * and miscount), and strips leading blanks: inih would take an indented
+ * line for the continuation of the value above.
+ */
+static char *
+cfg_reader(char *str, int num, void *stream)
+{
+	struct parse *p = stream;
+	ssize_t n;
+	char *s;
+
+	if (p->rc != 0 || (n = getline(&p->buf, &p->bufsz, p->in)) < 0) {
+		if (p->rc == 0 && ferror(p->in))
+			p->rc = errno != 0 ? -errno : -EIO;
+		return NULL;
+	}
+	p->line++;
+	if ((s = line_trim(p, (size_t)n)) == NULL)
+		perr(p, p->line, "NUL character in line");
+	else if (strlen(s) + 2 > (size_t)num)
+		perr(p, p->line, "line too long (more than %d characters)",
+		    num - 2);
+	else {
+		snprintf(str, (size_t)num, "%s\n", s);
+		return line_classify(p, s) == 0 ? str : strcpy(str, "\n");
+	}
+	if (s != NULL && *s == '[') {
+		/* The section is lost: its keys would only add noise. */
+		section_close(p);
+		p->kind = SEC_SKIP;
+	}
+	return strcpy(str, "\n");
+}
+
+/* inih's handler, once per KEY = VALUE; the reader tracks sections. */
+static int
+cfg_ini_key(void *user, const char *section, const char *name,
+    const char *value)
+{
+	struct parse *p = user;
+	const struct cfg_key *k;
+	size_t i;
+
+	(void)section;
+	if (p->kind == SEC_SKIP || p->rc != 0)
+		return p->rc == 0;
+	if (p->kind == SEC_NONE) {
+		perr(p, p->line, "%s: key outside any section", name);
+		return 1;
+	}
+	if ((i = key_index(p->kind, name)) == NKEYS) {
+		perr(p, p->line, "unknown key '%s' in [%s]", name,
+		    kind_name(p->kind));
+		return 1;
+	}
+	if (p->seen[i] != 0) {
+		perr(p, p->line, "duplicate key '%s' (first on line %u)",
+		    name, p->seen[i]);
+		return 1;
+	}
+	p->seen[i] = p->line;
+	k = &cfg_keys[i];
+	if (k->set(p, k, section_base(p), value) == -ENOMEM)
+		p->rc = -ENOMEM;
+	return p->rc == 0;
+}
+
+/* ---- The API ----------------------------------------------------------- */
+
+/* Read the open file into p->cfg, reporting every problem. */
+static int
+cfg_parse(struct parse *p)
+{
+	int line;
+
+	section_defaults(p, SEC_SERVER, &p->cfg->server);
+	line = ini_parse_stream(cfg_reader, p, cfg_ini_key, p);
+	if (p->rc == 0 && line < 0)
+		p->rc = -ENOMEM;
+	/* A line inih refused that line_classify() let through. */
+	if (p->rc == 0 && line > 0 && !line_reported(p, (unsigned)line))
+		perr(p, (unsigned)line, "syntax error");
+	if (p->rc == 0)
+		section_close(p);
+	if (p->rc == 0)
+		zones_finish(p);
+	if (p->rc != 0 && p->err != NULL)
+		fprintf(p->err, "%s: %s%s\n", p->cfg->path,
+		    p->rc == -ENOMEM ? "" : "cannot read: ", strerror(-p->rc));
+	if (p->rc != 0)
+		return p->rc;
+	return p->nerrlines > 0 ? -EINVAL : 0;
+}
+
+int
+cfg_load(struct cfg **out, const char *path, FILE *err)
+{
+	struct parse p;
+	int rc;
+
+	*out = NULL;
+	memset(&p, 0, sizeof(p));
+	p.err = err;
+	if ((p.cfg = calloc(1, sizeof(*p.cfg))) == NULL ||
+	    (p.cfg->path = strdup(path)) == NULL) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	if ((p.in = fopen(path, "r")) == NULL ||
+	    config_dir(path, &p.dir) != 0) {
+		rc = -errno;
+		if (err != NULL)
+			fprintf(err, "%s: cannot read: %s\n", path,
+			    strerror(errno));
+		goto fail;
+	}
+	if ((rc = cfg_parse(&p)) != 0)
+		goto fail;
+	*out = p.cfg;
+	p.cfg = NULL;
+fail:
+	if (p.in != NULL)
+		fclose(p.in);
+	free(p.errlines);
+	free(p.buf);
+	free(p.dir);
+	cfg_free(p.cfg);
+	return rc;
+}
+
+void
+cfg_free(struct cfg *cfg)
+{
+	struct cfg_source *s;
+	struct cfg_zone *z;
+
+	if (cfg == NULL)
+		return;
+	free_list(cfg->server.listen, cfg->server.nlisten);
+	free(cfg->server.database);
+	free(cfg->server.user);
+	for (s = cfg->sources; s < cfg->sources + cfg->nsources; s++) {
+		free(s->name);
+		free(s->url);
+		free(s->format);
+		free(s->txt);
+	}
+	for (z = cfg->zones; z < cfg->zones + cfg->nzones; z++) {
+		free(z->name);
+		free_list(z->sources, z->nsources);
+		free(z->soa_mname);
+		free(z->soa_rname);
+		free_list(z->ns, z->nns);
+	}
+	free(cfg->sources);
+	free(cfg->zones);
+	free(cfg->path);
+	free(cfg);
+}
+
+const struct cfg_source *
+cfg_source_find(const struct cfg *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nsources; i++)
+		if (cfg->sources[i].name != NULL &&
+		    strcmp(cfg->sources[i].name, name) == 0)
+			return &cfg->sources[i];
+	return NULL;
+}
+
+/* Zone names are stored lower case without the final dot; accept both. */
+const struct cfg_zone *
+cfg_zone_find(const struct cfg *cfg, const char *name)
+{
+	size_t i, len = strlen(name);
+
+	if (len > 1 && name[len - 1] == '.')
+		len--;
+	for (i = 0; i < cfg->nzones; i++)
+		if (cfg->zones[i].name != NULL &&
+		    strncasecmp(cfg->zones[i].name, name, len) == 0 &&
+		    cfg->zones[i].name[len] == '\0')
+			return &cfg->zones[i];
+	return NULL;
+}
+
+static const struct {
+	char	unit;
+	int64_t	secs;
+} cfg_units[] = {
+	{ 'w', 7 * DAY }, { 'd', DAY }, { 'h', 3600 }, { 'm', 60 }, { 's', 1 },
+};
+#define NUNITS	(sizeof(cfg_units) / sizeof(cfg_units[0]))
+
+int
+cfg_parse_duration(const char *s, int64_t *out)
+{
+	int64_t v = 0, mul = 1;
+	size_t i;
+
+	if (s == NULL || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*s); s++) {
+		if (v > (INT64_MAX - (*s - '0')) / 10)
+			return -EINVAL;
+		v = v * 10 + (*s - '0');
+	}
+	if (*s != '\0') {
+		for (i = 0; i < NUNITS && cfg_units[i].unit != *s; i++)
+			;
+		if (i == NUNITS || s[1] != '\0')
+			return -EINVAL;
+		mul = cfg_units[i].secs;
+	}
+	if (v > INT64_MAX / mul)
+		return -EINVAL;
+	*out = v * mul;
+	return 0;
+}
+
+char *
+cfg_duration_str(int64_t secs, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < NUNITS - 1; i++)
+		if (secs != 0 && secs % cfg_units[i].secs == 0)
+			break;
+	snprintf(buf, len, "%" PRId64 "%c", secs / cfg_units[i].secs,
+	    cfg_units[i].unit);
+	return buf;
+}
