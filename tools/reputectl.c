@@ -1,0 +1,1472 @@
+/* reputectl.c -- look into and edit the reputation store: query, explain,
+ * sources, list, check. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "answer.h"
+#include "cidr.h"
+#include "config.h"
+#include "log.h"
+#include "store.h"
+
+#define CTL_DEFAULT_CONF	"/etc/reputed.conf"
+#define CTL_HISTORY		5	/* events shown per entry by explain */
+#define CTL_ERROR_WIDTH		40	/* of a last error in `sources` */
+#define CTL_TIME_LEN		20	/* "YYYY-MM-DD HH:MM:SS" and NUL */
+#define CTL_JSON_FLAGS		(JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+
+/* Exit codes, as grep's: 0 listed or fine, 1 not listed or problems. */
+enum ctl_exit {
+	CTL_OK = 0,
+	CTL_NO = 1,
+	CTL_ERR = 2
+};
+
+/* Everything a command needs; main() owns it. */
+struct ctl {
+	const char	*conf;
+	int		 json;
+	const char	*source;	/* list: --source */
+	const char	*reason;	/* list: --reason */
+	const char	*expires;	/* list add: --expires */
+	int		 argc;		/* the command and its operands */
+	char	       **argv;
+	int64_t		 now;
+	struct cfg	*cfg;
+	struct store	*st;
+};
+
+struct ctl_cmd {
+	const char	*name;
+	int		 min_args;	/* operands after the name */
+	int		 max_args;
+	int		 needs_cfg;	/* check loads it itself */
+	int		(*run)(struct ctl *);
+};
+
+/* One source as reputectl shows it: configured, in the store, or both. */
+struct ctl_source {
+	const char		*name;
+	const struct cfg_source	*cfg;		/* NULL: only in the store */
+	int			 in_store;
+	struct store_source	 st;
+};
+
+/* Every zone asked about and its answer, in configuration order. */
+struct ctl_answers {
+	const struct cfg_zone	**zones;
+	struct answer		 *ans;
+	size_t			  n;
+	int			  listed;	/* by any zone */
+};
+
+/* Entries covering an address, widest first; the last one wins. */
+struct ctl_covering {
+	struct store_entry	*e;
+	size_t			 n;
+	size_t			 cap;
+};
+
+/* The last CTL_HISTORY events of one entry: a ring, oldest first. */
+struct ctl_history {
+	struct store_event	ev[CTL_HISTORY];
+	size_t			n;		/* events seen */
+};
+
+/* What `list add` or `list del` is asked to do, and what it did. */
+struct ctl_list_op {
+	int			 add;
+	const struct cfg_source	*src;
+	struct rp_cidr		 prefix;
+	int			 exclude;	/* "!PREFIX" */
+	int64_t			 duration;	/* --expires; 0: never */
+	struct store_entry	 e;		/* the entry written/removed */
+	int			 inserted;
+	int			 was_manual;
+};
+
+static void
+ctl_usage(FILE *f)
+{
+	fputs(
+"usage: reputectl [-c FILE] [--json] COMMAND [ARG...]\n"
+"\n"
+"Look into and edit the reputation store of reputed.\n"
+"\n"
+"Commands:\n"
+"  query IP [ZONE]   what the DNS server answers for IP in every zone (or in\n"
+"                    ZONE): the A codes and the TXT strings.\n"
+"                    Exit 0 if listed in a zone asked, 1 if not, 2 on error.\n"
+"  explain IP        every source and every entry covering IP (widest first,\n"
+"                    exclusions too): prefix, code, reason, first and last\n"
+"                    seen, expiry, manual/exclusion flags, the winning (most\n"
+"                    specific) entry and its last 5 history events; then the\n"
+"                    verdict per source and per zone. Exit status as query.\n"
+"  sources           one row per source (configured or only in the store):\n"
+"                    entries, last success, next fetch due, last error.\n"
+"  list add PREFIX --source NAME --reason TEXT [--expires DURATION]\n"
+"                    list PREFIX (an address, a CIDR, or !PREFIX for an\n"
+"                    exclusion) by hand in a configured source; imports\n"
+"                    keep manual entries. Recorded in the history.\n"
+"  list del PREFIX --source NAME --reason TEXT\n"
+"                    remove the entry PREFIX (or !PREFIX) of a source.\n"
+"  check             validate the configuration (every error as file:line:\n"
+"                    message, else \"configuration OK\"), then verify the\n"
+"                    store if there is one (\"store OK\" or each problem).\n"
+"                    Exit 0 if all is well, 1 if the store has problems,\n"
+"                    2 on configuration or other errors.\n"
+"\n"
+"Options:\n"
+"  -c, --config FILE   configuration file (default " CTL_DEFAULT_CONF ")\n"
+"  -j, --json          JSON output instead of aligned text\n"
+"  -s, --source NAME   list: the source to change\n"
+"  -r, --reason TEXT   list: why, kept in the history (required)\n"
+"  -e, --expires DUR   list add: remove it after DUR (90s, 30m, 12h, 7d, 2w)\n"
+"  -h, --help          show this help\n"
+"\n"
+"Times are UTC. Configuration errors, a missing store and bad arguments\n"
+"exit 2.\n", f);
+}
+
+/* "YYYY-MM-DD HH:MM:SS" in UTC, or none when t is 0 (never). */
+static const char *
+ctl_time(int64_t t, const char *none, char *buf)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (t == 0 || gmtime_r(&tt, &tm) == NULL)
+		return none;
+	strftime(buf, CTL_TIME_LEN, "%Y-%m-%d %H:%M:%S", &tm);
+	return buf;
+}
+
+static const char *
+ctl_code(uint32_t code, char *buf)
+{
+	return inet_ntop(AF_INET, &code, buf, INET_ADDRSTRLEN);
+}
+
+/* Print s as a DNS presentation character-string: "...", \" \\ \DDD. */
+static void
+ctl_put_quoted(FILE *f, const char *s, size_t len)
+{
+	unsigned char c;
+	size_t i;
+
+	putc('"', f);
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(f, "\\%03u", c);
+		else
+			putc(c, f);
+	}
+	putc('"', f);
+}
+
+/* Text from the store as a JSON string: it need not be UTF-8 (then its
+ * other bytes become '?') nor NUL-terminated. */
+static json_t *
+ctl_json_text(const char *s, size_t len)
+{
+	json_t *j;
+	char *copy;
+	size_t i;
+
+	if (s == NULL || len == 0)
+		return json_string("");
+	if ((j = json_stringn(s, len)) != NULL)
+		return j;
+	if ((copy = malloc(len)) == NULL)
+		return NULL;
+	for (i = 0; i < len; i++)
+		copy[i] = (unsigned char)s[i] < 0x80 ? s[i] : '?';
+	j = json_stringn(copy, len);
+	free(copy);
+	return j;
+}
+
+/* A time as in text, or null for never. */
+static json_t *
+ctl_json_time(int64_t t)
+{
+	char buf[CTL_TIME_LEN];
+
+	return t == 0 ? json_null() : json_string(ctl_time(t, "", buf));
+}
+
+static json_t *
+ctl_json_code(uint32_t code)
+{
+	char buf[INET_ADDRSTRLEN];
+
+	return json_string(ctl_code(code, buf));
+}
+
+static json_t *
+ctl_json_prefix(const struct rp_cidr *c)
+{
+	char buf[RP_CIDR_STRLEN];
+
+	return json_string(cidr_str(c, buf));
+}
+
+/* Print and free root; 0, or -ENOMEM when building it failed. */
+static int
+ctl_json_print(json_t *root)
+{
+	int rc;
+
+	if (root == NULL) {
+		log_warnx("out of memory building the JSON output");
+		return -ENOMEM;
+	}
+	rc = json_dumpf(root, stdout, CTL_JSON_FLAGS);
+	putchar('\n');
+	json_decref(root);
+	return rc == 0 ? 0 : -EIO;
+}
+
+/* Load -c FILE; every problem has been printed when this fails. */
+static int
+ctl_load_config(struct ctl *ctl, FILE *err)
+{
+	int rc;
+
+	if ((rc = cfg_load(&ctl->cfg, ctl->conf, err)) != 0)
+		return rc;
+	if (ctl->cfg->server.database == NULL) {
+		fprintf(err, "%s: no database in [server]\n", ctl->conf);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Name the schema versions when the store has one we do not know. */
+static void
+ctl_version_error(const char *path, const struct store *st, int rc)
+{
+	if (st != NULL)
+		log_warnx("%s: %s (store version %" PRIu32 ", this program "
+		    "knows version %" PRIu32 ")", path, store_strerror(rc),
+		    store_found_version(st), store_schema_version());
+	else
+		log_warnx("%s: %s (this program knows version %" PRIu32 ")",
+		    path, store_strerror(rc), store_schema_version());
+}
+
+/* Say why store_open() failed; st is what it left in *out, if any. */
+static void
+ctl_store_error(const char *path, const struct store *st, int rc)
+{
+	if (rc == -ENOENT)
+		log_warnx("no store at %s (run reputed-import first)", path);
+	else if (rc == -EPROTO)
+		ctl_version_error(path, st, rc);
+	else
+		log_warnx("%s: %s", path, store_strerror(rc));
+}
+
+/* Open the configured store into ctl->st; errors are printed. */
+static int
+ctl_open_store(struct ctl *ctl, unsigned flags)
+{
+	const char *path = ctl->cfg->server.database;
+	struct store *st = NULL;
+	int rc;
+
+	if ((rc = store_open(&st, path, flags)) == 0) {
+		ctl->st = st;
+		return 0;
+	}
+	ctl_store_error(path, st, rc);
+	store_close(st);
+	return rc;
+}
+
+/* A read transaction on the configured store, opened read-only. */
+static int
+ctl_read_txn(struct ctl *ctl, struct store_txn **t)
+{
+	int rc;
+
+	if ((rc = ctl_open_store(ctl, STORE_RDONLY)) != 0)
+		return rc;
+	if ((rc = store_txn_begin(ctl->st, 0, t)) != 0)
+		log_warnx("%s: %s", ctl->cfg->server.database,
+		    store_strerror(rc));
+	return rc;
+}
+
+static int
+ctl_parse_ip(const char *s, struct rp_addr *a)
+{
+	if (cidr_parse_addr(s, a) == 0)
+		return 0;
+	log_warnx("%s: not an IPv4 or IPv6 address", s);
+	return -EINVAL;
+}
+
+/*
+ * Every source: the configured ones in configuration order, then those
+ * only the store knows, by name. *out is malloc'd: free() it. Names
+ * point into the configuration or into *out itself.
+ */
+static int
+ctl_sources_collect(struct ctl *ctl, struct store_txn *t,
+    struct ctl_source **out, size_t *n)
+{
+	const struct cfg *cfg = ctl->cfg;
+	struct store_source *list = NULL;
+	struct ctl_source *s;
+	size_t nlist = 0, i, j;
+	int rc;
+
+	if ((rc = store_source_list(t, &list, &nlist)) != 0)
+		return rc;
+	if ((s = calloc(cfg->nsources + nlist + 1, sizeof(*s))) == NULL) {
+		free(list);
+		return -ENOMEM;
+	}
+	*n = 0;
+	for (i = 0; i < cfg->nsources; i++) {
+		s[*n].name = cfg->sources[i].name;
+		s[*n].cfg = &cfg->sources[i];
+		for (j = 0; j < nlist; j++)
+			if (strcmp(list[j].name, s[*n].name) == 0)
+				break;
+		if (j < nlist) {
+			s[*n].in_store = 1;
+			s[*n].st = list[j];
+		}
+		(*n)++;
+	}
+	for (j = 0; j < nlist; j++) {
+		if (cfg_source_find(cfg, list[j].name) != NULL)
+			continue;
+		s[*n].in_store = 1;
+		s[*n].st = list[j];
+		s[*n].name = s[*n].st.name;
+		(*n)++;
+	}
+	free(list);
+	*out = s;
+	return 0;
+}
+
+/* Lower case without the trailing dot, as the configuration has it. */
+static const struct cfg_zone *
+ctl_zone_find(const struct cfg *cfg, const char *name)
+{
+	char buf[CFG_DNAME_MAX + 1];
+	size_t i, len = strlen(name);
+
+	if (len > 0 && name[len - 1] == '.')
+		len--;
+	if (len >= sizeof(buf))
+		return NULL;
+	for (i = 0; i < len; i++)
+		buf[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ?
+		    name[i] - 'A' + 'a' : name[i]);
+	buf[len] = '\0';
+	return cfg_zone_find(cfg, buf);
+}
+
+static void
+ctl_answers_free(struct ctl_answers *r)
+{
+	free(r->zones);
+	free(r->ans);
+	memset(r, 0, sizeof(*r));
+}
+
+/* The answer of zone (or of every zone when NULL) for address a. */
+static int
+ctl_answers(struct ctl *ctl, struct store_txn *t, const struct rp_addr *a,
+    const struct cfg_zone *zone, struct ctl_answers *r)
+{
+	struct answer_ctx actx;
+	size_t i, n = zone != NULL ? 1 : ctl->cfg->nzones;
+	int rc = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->zones = calloc(n + 1, sizeof(*r->zones));
+	r->ans = calloc(n + 1, sizeof(*r->ans));
+	if (r->zones == NULL || r->ans == NULL) {
+		ctl_answers_free(r);
+		return -ENOMEM;
+	}
+	answer_ctx_init(&actx, ctl->cfg);
+	for (i = 0; i < n && rc == 0; i++) {
+		r->zones[i] = zone != NULL ? zone : &ctl->cfg->zones[i];
+		rc = answer_lookup(&actx, t, r->zones[i], a, &r->ans[i]);
+		if (r->ans[i].ncodes > 0)
+			r->listed = 1;
+	}
+	answer_ctx_fini(&actx);
+	r->n = n;
+	if (rc != 0)
+		ctl_answers_free(r);
+	return rc;
+}
+
+/* Width of the "zone:" column. */
+static int
+ctl_answers_width(const struct ctl_answers *r)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < r->n; i++)
+		if (strlen(r->zones[i]->name) + 1 > w)
+			w = strlen(r->zones[i]->name) + 1;
+	return (int)w;
+}
+
+/* "bl.example.org: 127.0.0.2 "Listed by drop: SBL123"" */
+static void
+ctl_answers_print(const struct ctl_answers *r, const char *indent)
+{
+	char code[INET_ADDRSTRLEN], label[260];
+	const struct answer *ans;
+	int width = ctl_answers_width(r);
+	size_t i, j;
+
+	for (i = 0; i < r->n; i++) {
+		ans = &r->ans[i];
+		snprintf(label, sizeof(label), "%s:", r->zones[i]->name);
+		printf("%s%-*s", indent, width, label);
+		if (ans->ncodes == 0)
+			fputs(" not listed", stdout);
+		for (j = 0; j < ans->ncodes; j++)
+			printf(" %s", ctl_code(ans->codes[j], code));
+		for (j = 0; j < ans->ntxt; j++) {
+			putchar(' ');
+			ctl_put_quoted(stdout, ans->txt[j],
+			    strlen(ans->txt[j]));
+		}
+		putchar('\n');
+	}
+}
+
+static json_t *
+ctl_answer_json(const struct cfg_zone *zone, const struct answer *ans)
+{
+	const struct answer_source *as;
+	json_t *codes = json_array(), *txt = json_array();
+	json_t *srcs = json_array();
+	size_t i;
+
+	for (i = 0; i < ans->ncodes; i++)
+		json_array_append_new(codes, ctl_json_code(ans->codes[i]));
+	for (i = 0; i < ans->ntxt; i++)
+		json_array_append_new(txt, ctl_json_text(ans->txt[i],
+		    strlen(ans->txt[i])));
+	for (i = 0; i < ans->nsources; i++) {
+		as = &ans->sources[i];
+		json_array_append_new(srcs, json_pack("{s:s, s:o, s:o}",
+		    "name", as->src->name, "prefix",
+		    ctl_json_prefix(&as->prefix), "code",
+		    ctl_json_code(as->code)));
+	}
+	return json_pack("{s:s, s:b, s:b, s:o, s:o, s:o}",
+	    "zone", zone->name, "listed", ans->ncodes > 0,
+	    "test_point", ans->test_point, "codes", codes, "txt", txt,
+	    "sources", srcs);
+}
+
+static json_t *
+ctl_answers_json(const struct ctl_answers *r)
+{
+	json_t *zones = json_array();
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		json_array_append_new(zones,
+		    ctl_answer_json(r->zones[i], &r->ans[i]));
+	return zones;
+}
+
+/* query IP [ZONE] */
+static int
+ctl_query(struct ctl *ctl)
+{
+	struct ctl_answers r;
+	struct store_txn *t = NULL;
+	const struct cfg_zone *zone = NULL;
+	struct rp_addr a;
+	char ip[RP_CIDR_STRLEN];
+	int rc, listed;
+
+	if (ctl_parse_ip(ctl->argv[1], &a) != 0)
+		return CTL_ERR;
+	if (ctl->argc > 2 &&
+	    (zone = ctl_zone_find(ctl->cfg, ctl->argv[2])) == NULL) {
+		log_warnx("no zone %s in %s", ctl->argv[2], ctl->conf);
+		return CTL_ERR;
+	}
+	if (zone == NULL && ctl->cfg->nzones == 0) {
+		log_warnx("%s: no zone configured", ctl->conf);
+		return CTL_ERR;
+	}
+	if (ctl_read_txn(ctl, &t) != 0)
+		return CTL_ERR;
+	rc = ctl_answers(ctl, t, &a, zone, &r);
+	store_txn_abort(t);
+	if (rc != 0) {
+		log_warnx("lookup: %s", store_strerror(rc));
+		return CTL_ERR;
+	}
+	if (!ctl->json)
+		ctl_answers_print(&r, "");
+	else if (ctl_json_print(json_pack("{s:s, s:b, s:o}", "ip",
+	    cidr_addr_str(&a, ip), "listed", r.listed, "zones",
+	    ctl_answers_json(&r))) != 0)
+		rc = -ENOMEM;
+	listed = r.listed;
+	ctl_answers_free(&r);
+	if (rc != 0)
+		return CTL_ERR;
+	return listed ? CTL_OK : CTL_NO;
+}
+
+static int
+ctl_covering_add(const struct store_entry *e, void *arg)
+{
+	struct ctl_covering *c = arg;
+	struct store_entry *ne;
+	size_t cap;
+
+	if (c->n == c->cap) {
+		cap = c->cap != 0 ? 2 * c->cap : 8;
+		if ((ne = realloc(c->e, cap * sizeof(*ne))) == NULL)
+			return -ENOMEM;
+		c->e = ne;
+		c->cap = cap;
+	}
+	c->e[c->n++] = *e;	/* its reason stays in the map until txn end */
+	return 0;
+}
+
+static int
+ctl_history_add(const struct store_event *ev, void *arg)
+{
+	struct ctl_history *h = arg;
+
+	h->ev[h->n++ % CTL_HISTORY] = *ev;
+	return 0;
+}
+
+/* The i-th oldest of the events kept. */
+static const struct store_event *
+ctl_history_at(const struct ctl_history *h, size_t i)
+{
+	size_t kept = h->n < CTL_HISTORY ? h->n : CTL_HISTORY;
+
+	return &h->ev[(h->n - kept + i) % CTL_HISTORY];
+}
+
+static size_t
+ctl_history_kept(const struct ctl_history *h)
+{
+	return h->n < CTL_HISTORY ? h->n : CTL_HISTORY;
+}
+
+static const char *
+ctl_event_name(uint8_t type)
+{
+	static const char *const names[] = {
+		[STORE_EV_LISTED] = "listed",
+		[STORE_EV_DELISTED] = "delisted",
+		[STORE_EV_EXPIRED] = "expired",
+		[STORE_EV_MANUAL_ADD] = "manual-add",
+		[STORE_EV_MANUAL_DEL] = "manual-del",
+		[STORE_EV_CHANGED] = "changed"
+	};
+
+	if (type < sizeof(names) / sizeof(names[0]) && names[type] != NULL)
+		return names[type];
+	return "unknown";
+}
+
+/* "192.0.2.0/24", or "!192.0.2.0/24" for an exclusion. */
+static const char *
+ctl_entry_prefix(const struct store_entry *e, char *buf)
+{
+	buf[0] = '!';
+	cidr_str(&e->prefix, buf + 1);
+	return e->flags & STORE_F_EXCLUDE ? buf : buf + 1;
+}
+
+/* The A value an entry gives; 0 when it gives none. */
+static uint32_t
+ctl_entry_code(const struct ctl_source *s, const struct store_entry *e)
+{
+	if (e->flags & STORE_F_EXCLUDE)
+		return 0;
+	if ((e->flags & STORE_F_CODE) && e->code != 0)
+		return e->code;
+	return s->cfg != NULL ? s->cfg->code : 0;
+}
+
+static void
+ctl_explain_history_text(const struct ctl_history *h)
+{
+	const struct store_event *ev;
+	char when[CTL_TIME_LEN];
+	size_t i;
+
+	for (i = 0; i < ctl_history_kept(h); i++) {
+		ev = ctl_history_at(h, i);
+		printf("    %-12s%s  %-10s ", i == 0 ? "history" : "",
+		    ctl_time(ev->time, "-", when), ctl_event_name(ev->type));
+		ctl_put_quoted(stdout, ev->reason, ev->reason_len);
+		putchar('\n');
+	}
+	if (h->n == 0)
+		printf("    %-12s%s\n", "history", "none");
+}
+
+static void
+ctl_explain_entry_text(const struct ctl *ctl, const struct ctl_source *s,
+    const struct store_entry *e, int wins, const struct ctl_history *h)
+{
+	char p[RP_CIDR_STRLEN + 1], tb[CTL_TIME_LEN], code[INET_ADDRSTRLEN];
+	uint32_t c = ctl_entry_code(s, e);
+
+	printf("  %s%s%s%s\n", ctl_entry_prefix(e, p),
+	    e->flags & STORE_F_EXCLUDE ? "  exclusion" : "",
+	    e->flags & STORE_F_MANUAL ? "  manual" : "",
+	    wins ? "  <- wins" : "");
+	if (c != 0)
+		printf("    %-12s%s\n", "code", ctl_code(c, code));
+	printf("    %-12s", "reason");
+	ctl_put_quoted(stdout, e->reason, e->reason_len);
+	printf("\n    %-12s%s\n", "first seen", ctl_time(e->first_seen, "-",
+	    tb));
+	printf("    %-12s%s\n", "last seen", ctl_time(e->last_seen, "-", tb));
+	printf("    %-12s%s%s\n", "expires", ctl_time(e->expires, "never", tb),
+	    e->expires != 0 && e->expires <= ctl->now ? " (passed)" : "");
+	ctl_explain_history_text(h);
+}
+
+static json_t *
+ctl_explain_history_json(const struct ctl_history *h)
+{
+	const struct store_event *ev;
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < ctl_history_kept(h); i++) {
+		ev = ctl_history_at(h, i);
+		json_array_append_new(arr, json_pack("{s:o, s:s, s:o}",
+		    "time", ctl_json_time(ev->time), "event",
+		    ctl_event_name(ev->type), "reason",
+		    ctl_json_text(ev->reason, ev->reason_len)));
+	}
+	return arr;
+}
+
+static json_t *
+ctl_explain_entry_json(const struct ctl *ctl, const struct ctl_source *s,
+    const struct store_entry *e, int wins, const struct ctl_history *h)
+{
+	uint32_t c = ctl_entry_code(s, e);
+
+	return json_pack("{s:o, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:b, "
+	    "s:b, s:o}",
+	    "prefix", ctl_json_prefix(&e->prefix),
+	    "exclusion", (e->flags & STORE_F_EXCLUDE) != 0,
+	    "manual", (e->flags & STORE_F_MANUAL) != 0,
+	    "code", c != 0 ? ctl_json_code(c) : json_null(),
+	    "reason", ctl_json_text(e->reason, e->reason_len),
+	    "first_seen", ctl_json_time(e->first_seen),
+	    "last_seen", ctl_json_time(e->last_seen),
+	    "expires", ctl_json_time(e->expires),
+	    "expired", e->expires != 0 && e->expires <= ctl->now,
+	    "wins", wins,
+	    "history", ctl_explain_history_json(h));
+}
+
+/* One line on what a source says about the address. */
+static const char *
+ctl_verdict(const struct ctl_source *s, const struct ctl_covering *cov,
+    char *buf, size_t len)
+{
+	const struct store_entry *win = cov->n ? &cov->e[cov->n - 1] : NULL;
+	char p[RP_CIDR_STRLEN + 1];
+	const char *note = s->cfg == NULL ?
+	    " [not configured: no zone answers from it]" : "";
+
+	if (!s->in_store)
+		snprintf(buf, len, "no data in the store%s", note);
+	else if (win == NULL)
+		snprintf(buf, len, "not listed (no entry covers it)%s", note);
+	else if (win->flags & STORE_F_EXCLUDE)
+		snprintf(buf, len, "not listed (excluded by %s)%s",
+		    ctl_entry_prefix(win, p), note);
+	else
+		snprintf(buf, len, "listed by %s%s",
+		    ctl_entry_prefix(win, p), note);
+	return buf;
+}
+
+static const char *
+ctl_verdict_json(const struct ctl_source *s, const struct ctl_covering *cov)
+{
+	if (!s->in_store)
+		return "no data";
+	if (cov->n == 0)
+		return "not listed";
+	if (cov->e[cov->n - 1].flags & STORE_F_EXCLUDE)
+		return "excluded";
+	return "listed";
+}
+
+/* Print, or append to jentries, every covering entry and its history. */
+static int
+ctl_explain_entries(const struct ctl *ctl, struct store_txn *t,
+    const struct ctl_source *s, const struct ctl_covering *cov,
+    json_t *jentries)
+{
+	struct ctl_history h;
+	const struct store_entry *e;
+	size_t i;
+	int rc, wins;
+
+	for (i = 0; i < cov->n; i++) {
+		e = &cov->e[i];
+		wins = i + 1 == cov->n;
+		memset(&h, 0, sizeof(h));
+		rc = store_history_for(t, s->st.id, &e->prefix,
+		    ctl_history_add, &h);
+		if (rc != 0)
+			return rc;
+		if (jentries == NULL)
+			ctl_explain_entry_text(ctl, s, e, wins, &h);
+		else if (json_array_append_new(jentries,
+		    ctl_explain_entry_json(ctl, s, e, wins, &h)) != 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Explain one source: 1 if it lists the address, 0 if not, or <0. */
+static int
+ctl_explain_source(const struct ctl *ctl, struct store_txn *t,
+    const struct rp_addr *a, const struct ctl_source *s, json_t *jsources)
+{
+	struct ctl_covering cov = { NULL, 0, 0 };
+	char verdict[256], p[RP_CIDR_STRLEN + 1];
+	json_t *jentries = NULL;
+	int rc = 0;
+
+	if (s->in_store && (rc = store_entry_covering(t, s->st.id, a,
+	    ctl_covering_add, &cov)) != 0)
+		goto done;
+	if (jsources == NULL)
+		printf("\nsource %s: %s\n", s->name,
+		    ctl_verdict(s, &cov, verdict, sizeof(verdict)));
+	else if ((jentries = json_array()) == NULL ||
+	    json_array_append_new(jsources, json_pack("{s:s, s:b, s:s, s:o, "
+	    "s:O}", "name", s->name, "configured", s->cfg != NULL,
+	    "verdict", ctl_verdict_json(s, &cov), "winner", cov.n == 0 ?
+	    json_null() : json_string(ctl_entry_prefix(&cov.e[cov.n - 1], p)),
+	    "entries", jentries)) != 0) {
+		rc = -ENOMEM;
+		goto done;
+	}
+	if ((rc = ctl_explain_entries(ctl, t, s, &cov, jentries)) != 0)
+		goto done;
+	rc = cov.n > 0 && !(cov.e[cov.n - 1].flags & STORE_F_EXCLUDE);
+done:
+	json_decref(jentries);
+	free(cov.e);
+	return rc;
+}
+
+/* The closing line: which sources list the address, or none. */
+static void
+ctl_explain_summary(const char *ip, const struct ctl_source *s,
+    const char *listed, size_t n)
+{
+	size_t i, count = 0;
+
+	for (i = 0; i < n; i++)
+		count += listed[i] != 0;
+	if (count == 0) {
+		printf("\n%s is not listed by any source\n", ip);
+		return;
+	}
+	printf("\n%s is listed by %zu source%s:", ip, count,
+	    count == 1 ? "" : "s");
+	for (i = 0; i < n; i++)
+		if (listed[i])
+			printf(" %s%s", s[i].name,
+			    s[i].cfg == NULL ? " (not configured)" : "");
+	putchar('\n');
+}
+
+static json_t *
+ctl_explain_listed_json(const struct ctl_source *s, const char *listed,
+    size_t n)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (listed[i])
+			json_array_append_new(arr, json_string(s[i].name));
+	return arr;
+}
+
+/* Every source, then every zone; 1 if listed anywhere, 0 if not, <0. */
+static int
+ctl_explain_run(struct ctl *ctl, struct store_txn *t,
+    const struct rp_addr *a, const struct ctl_source *s, size_t n,
+    const struct ctl_answers *r)
+{
+	json_t *jsources = ctl->json ? json_array() : NULL;
+	char ip[RP_CIDR_STRLEN], *listed;
+	size_t i;
+	int rc = 0, any = r->listed;
+
+	if ((listed = calloc(n + 1, 1)) == NULL)
+		return -ENOMEM;
+	cidr_addr_str(a, ip);
+	if (!ctl->json)
+		printf("%s\n", ip);
+	for (i = 0; i < n && rc >= 0; i++) {
+		rc = ctl_explain_source(ctl, t, a, &s[i], jsources);
+		listed[i] = rc > 0;
+		any |= rc > 0;
+	}
+	if (rc >= 0 && !ctl->json) {
+		printf("\nzones:\n");
+		ctl_answers_print(r, "  ");
+		ctl_explain_summary(ip, s, listed, n);
+	} else if (rc >= 0)
+		rc = ctl_json_print(json_pack("{s:s, s:b, s:o, s:O, s:o}",
+		    "ip", ip, "listed", any, "listed_by",
+		    ctl_explain_listed_json(s, listed, n), "sources",
+		    jsources, "zones", ctl_answers_json(r)));
+	json_decref(jsources);
+	free(listed);
+	return rc < 0 ? rc : any;
+}
+
+/* explain IP */
+static int
+ctl_explain(struct ctl *ctl)
+{
+	struct ctl_answers r;
+	struct ctl_source *s = NULL;
+	struct store_txn *t = NULL;
+	struct rp_addr a;
+	size_t n = 0;
+	int rc;
+
+	if (ctl_parse_ip(ctl->argv[1], &a) != 0)
+		return CTL_ERR;
+	if (ctl_read_txn(ctl, &t) != 0)
+		return CTL_ERR;
+	if ((rc = ctl_sources_collect(ctl, t, &s, &n)) != 0)
+		goto fail;
+	if ((rc = ctl_answers(ctl, t, &a, NULL, &r)) != 0)
+		goto fail;
+	/* Reasons and events point into the map: print before txn end. */
+	rc = ctl_explain_run(ctl, t, &a, s, n, &r);
+	ctl_answers_free(&r);
+	if (rc < 0)
+		goto fail;
+	store_txn_abort(t);
+	free(s);
+	return rc > 0 ? CTL_OK : CTL_NO;
+fail:
+	log_warnx("explain: %s", store_strerror(rc));
+	store_txn_abort(t);
+	free(s);
+	return CTL_ERR;
+}
+
+/* When the next fetch is due: a time, "now", "manual", or NULL when
+ * the source is not configured. */
+static const char *
+ctl_next_fetch(const struct ctl *ctl, const struct ctl_source *s, char *buf)
+{
+	int64_t due;
+
+	if (s->cfg == NULL)
+		return NULL;
+	if (s->cfg->url == NULL)
+		return "manual";
+	if (!s->in_store || s->st.last_attempt == 0)
+		return "now";
+	due = s->st.last_attempt + s->cfg->refresh;
+	return due <= ctl->now ? "now" : ctl_time(due, "now", buf);
+}
+
+/* The last error on one line and at most CTL_ERROR_WIDTH wide. */
+static const char *
+ctl_short_error(const char *err, char *buf)
+{
+	size_t i, len = strlen(err);
+
+	if (len == 0)
+		return "-";
+	for (i = 0; i < len && i < CTL_ERROR_WIDTH; i++)
+		buf[i] = (unsigned char)err[i] < 0x20 ? ' ' : err[i];
+	buf[i] = '\0';
+	if (len > CTL_ERROR_WIDTH)
+		memcpy(buf + CTL_ERROR_WIDTH - 3, "...", 4);
+	return buf;
+}
+
+static void
+ctl_sources_row(const struct ctl *ctl, const struct ctl_source *s,
+    int wname, int wnum)
+{
+	char name[80], tb[CTL_TIME_LEN], nb[CTL_TIME_LEN];
+	char err[CTL_ERROR_WIDTH + 1];
+	const char *next = ctl_next_fetch(ctl, s, nb);
+
+	snprintf(name, sizeof(name), "%s%s", s->name, s->cfg ? "" : "*");
+	printf("%-*s  %*" PRIu64 "  %-19s  %-19s  %s\n", wname, name, wnum,
+	    s->in_store ? s->st.entries : 0,
+	    ctl_time(s->in_store ? s->st.last_success : 0, "never", tb),
+	    next != NULL ? next : "-",
+	    ctl_short_error(s->in_store ? s->st.last_error : "", err));
+}
+
+static void
+ctl_sources_text(const struct ctl *ctl, const struct ctl_source *s,
+    size_t n)
+{
+	char num[24];
+	int wname = 6, wnum = 7, w, unconfigured = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		w = (int)strlen(s[i].name) + (s[i].cfg == NULL);
+		wname = w > wname ? w : wname;
+		w = snprintf(num, sizeof(num), "%" PRIu64,
+		    s[i].in_store ? s[i].st.entries : 0);
+		wnum = w > wnum ? w : wnum;
+		unconfigured |= s[i].cfg == NULL;
+	}
+	printf("%-*s  %*s  %-19s  %-19s  %s\n", wname, "SOURCE", wnum,
+	    "ENTRIES", "LAST SUCCESS", "NEXT FETCH", "LAST ERROR");
+	for (i = 0; i < n; i++)
+		ctl_sources_row(ctl, &s[i], wname, wnum);
+	if (unconfigured)
+		printf("* in the store but not in %s\n", ctl->conf);
+}
+
+static json_t *
+ctl_source_json(const struct ctl *ctl, const struct ctl_source *s)
+{
+	static const struct store_source none;
+	const struct store_source *st = s->in_store ? &s->st : &none;
+	char nb[CTL_TIME_LEN];
+	const char *next = ctl_next_fetch(ctl, s, nb);
+
+	return json_pack("{s:s, s:b, s:b, s:s?, s:I, s:o, s:o, s:o, s:s?, "
+	    "s:I, s:I, s:I, s:I, s:o}",
+	    "name", s->name, "configured", s->cfg != NULL,
+	    "in_store", s->in_store, "url", s->cfg ? s->cfg->url : NULL,
+	    "entries", (json_int_t)st->entries,
+	    "last_attempt", ctl_json_time(st->last_attempt),
+	    "last_success", ctl_json_time(st->last_success),
+	    "last_change", ctl_json_time(st->last_change),
+	    "next_fetch", next,
+	    "added", (json_int_t)st->added, "kept", (json_int_t)st->kept,
+	    "removed", (json_int_t)st->removed,
+	    "rejected", (json_int_t)st->rejected,
+	    "last_error", st->last_error[0] == '\0' ? json_null() :
+	    ctl_json_text(st->last_error, strlen(st->last_error)));
+}
+
+/* sources */
+static int
+ctl_sources(struct ctl *ctl)
+{
+	struct ctl_source *s = NULL;
+	struct store_txn *t = NULL;
+	json_t *arr;
+	size_t i, n = 0;
+	int rc;
+
+	if (ctl_read_txn(ctl, &t) != 0)
+		return CTL_ERR;
+	rc = ctl_sources_collect(ctl, t, &s, &n);
+	store_txn_abort(t);	/* the rows are copies */
+	if (rc != 0) {
+		log_warnx("sources: %s", store_strerror(rc));
+		return CTL_ERR;
+	}
+	if (!ctl->json)
+		ctl_sources_text(ctl, s, n);
+	else {
+		arr = json_array();
+		for (i = 0; i < n; i++)
+			json_array_append_new(arr, ctl_source_json(ctl, &s[i]));
+		rc = ctl_json_print(json_pack("{s:o}", "sources", arr));
+	}
+	free(s);
+	return rc == 0 ? CTL_OK : CTL_ERR;
+}
+
+/* --expires: list add only, a positive duration. */
+static int
+ctl_list_expires(const struct ctl *ctl, struct ctl_list_op *op)
+{
+	if (ctl->expires == NULL)
+		return 0;
+	if (!op->add) {
+		log_warnx("list del: --expires is for list add only");
+		return -EINVAL;
+	}
+	if (cfg_parse_duration(ctl->expires, &op->duration) != 0 ||
+	    op->duration <= 0) {
+		log_warnx("--expires %s: not a duration such as 30d",
+		    ctl->expires);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* "list add|del [!]PREFIX" and its options into op; errors printed. */
+static int
+ctl_list_parse(const struct ctl *ctl, struct ctl_list_op *op)
+{
+	const char *verb = ctl->argv[1], *p = ctl->argv[2];
+	char buf[RP_CIDR_STRLEN];
+	int host_bits;
+
+	memset(op, 0, sizeof(*op));
+	op->add = strcmp(verb, "add") == 0;
+	if (!op->add && strcmp(verb, "del") != 0) {
+		log_warnx("list %s: say list add or list del", verb);
+		return -EINVAL;
+	}
+	if (ctl->source == NULL || ctl->reason == NULL ||
+	    ctl->reason[0] == '\0') {
+		log_warnx("list %s needs --source NAME and --reason TEXT",
+		    verb);
+		return -EINVAL;
+	}
+	if ((op->src = cfg_source_find(ctl->cfg, ctl->source)) == NULL) {
+		log_warnx("no source %s in %s", ctl->source, ctl->conf);
+		return -EINVAL;
+	}
+	if (ctl_list_expires(ctl, op) != 0)
+		return -EINVAL;
+	if ((op->exclude = *p == '!') != 0)
+		p++;
+	if (cidr_parse(p, &op->prefix, &host_bits) != 0) {
+		log_warnx("%s: not an address or a CIDR prefix", p);
+		return -EINVAL;
+	}
+	/* A typo in the length must not list a wider range than meant. */
+	if (host_bits) {
+		log_warnx("%s: host bits set past the length (prefix %s?)",
+		    p, cidr_str(&op->prefix, buf));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Write the manual entry, keeping what an existing one had first. */
+static int
+ctl_list_add(const struct ctl *ctl, struct store_txn *t, uint16_t id,
+    struct ctl_list_op *op)
+{
+	struct store_entry old;
+	size_t rlen = strlen(ctl->reason);
+	int rc;
+
+	memset(&op->e, 0, sizeof(op->e));
+	op->e.first_seen = ctl->now;
+	if ((rc = store_entry_get(t, id, &op->prefix, &old)) == 0) {
+		op->was_manual = (old.flags & STORE_F_MANUAL) != 0;
+		if (old.first_seen != 0)
+			op->e.first_seen = old.first_seen;
+		if ((old.flags & STORE_F_CODE) && !op->exclude) {
+			op->e.flags |= STORE_F_CODE;
+			op->e.code = old.code;
+		}
+	} else if (rc != -ENOENT)
+		return rc;
+	op->e.prefix = op->prefix;
+	op->e.source_id = id;
+	op->e.flags |= STORE_F_MANUAL | (op->exclude ? STORE_F_EXCLUDE : 0);
+	op->e.last_seen = ctl->now;
+	op->e.expires = op->duration != 0 ? ctl->now + op->duration : 0;
+	op->e.reason = ctl->reason;
+	op->e.reason_len = rlen;
+	if ((rc = store_entry_put(t, &op->e, &op->inserted)) != 0)
+		return rc;
+	return store_history_add(t, STORE_EV_MANUAL_ADD, id, &op->prefix,
+	    ctl->reason, rlen, ctl->now);
+}
+
+/* Remove the entry; -ENOENT or -EEXIST (wrong kind) are printed. */
+static int
+ctl_list_del(const struct ctl *ctl, struct store_txn *t, uint16_t id,
+    struct ctl_list_op *op)
+{
+	char buf[RP_CIDR_STRLEN + 1], plain[RP_CIDR_STRLEN];
+	int rc, excl;
+
+	if ((rc = store_entry_get(t, id, &op->prefix, &op->e)) == -ENOENT) {
+		log_warnx("%s: no entry %s%s", op->src->name,
+		    op->exclude ? "!" : "", cidr_str(&op->prefix, plain));
+		return rc;
+	}
+	if (rc != 0)
+		return rc;
+	op->e.reason = NULL;	/* it goes with the entry */
+	op->e.reason_len = 0;
+	op->was_manual = (op->e.flags & STORE_F_MANUAL) != 0;
+	excl = (op->e.flags & STORE_F_EXCLUDE) != 0;
+	if (excl != op->exclude) {
+		log_warnx("%s: %s is %s: write %s", op->src->name,
+		    cidr_str(&op->prefix, plain), excl ? "an exclusion" :
+		    "a listing, not an exclusion", ctl_entry_prefix(&op->e,
+		    buf));
+		return -EEXIST;
+	}
+	if ((rc = store_entry_del(t, id, &op->prefix)) != 0)
+		return rc;
+	return store_history_add(t, STORE_EV_MANUAL_DEL, id, &op->prefix,
+	    ctl->reason, strlen(ctl->reason), ctl->now);
+}
+
+static void
+ctl_list_text(const struct ctl_list_op *op)
+{
+	char buf[RP_CIDR_STRLEN + 1], tb[CTL_TIME_LEN];
+	const char *p = ctl_entry_prefix(&op->e, buf);
+
+	if (!op->add) {
+		printf("%s: removed %s\n", op->src->name, p);
+		/* An import brings an imported prefix back; say how not. */
+		if (!op->was_manual && op->src->url != NULL &&
+		    !op->exclude)
+			printf("note: the next import of %s lists %s again if "
+			    "its list still has it; `list add !%s` keeps it "
+			    "out\n", op->src->name, p, p);
+		return;
+	}
+	printf("%s: %s %s (manual %s, %s%s)\n", op->src->name,
+	    op->inserted ? "added" : "updated", p,
+	    op->exclude ? "exclusion" : "listing",
+	    op->e.expires != 0 ? "expires " : "never expires",
+	    ctl_time(op->e.expires, "", tb));
+}
+
+static int
+ctl_list_json(const struct ctl *ctl, const struct ctl_list_op *op)
+{
+	const char *action = !op->add ? "removed" :
+	    op->inserted ? "added" : "updated";
+
+	return ctl_json_print(json_pack("{s:s, s:s, s:o, s:b, s:b, s:o, "
+	    "s:s}", "source", op->src->name, "action", action,
+	    "prefix", ctl_json_prefix(&op->prefix), "exclusion", op->exclude,
+	    "manual", op->add || op->was_manual,
+	    "expires", ctl_json_time(op->add ? op->e.expires : 0),
+	    "reason", ctl->reason));
+}
+
+/* list add|del PREFIX --source NAME --reason TEXT [--expires DUR] */
+static int
+ctl_list(struct ctl *ctl)
+{
+	struct ctl_list_op op;
+	struct store_source s;
+	struct store_txn *t = NULL;
+	int rc;
+
+	if (ctl_list_parse(ctl, &op) != 0)
+		return CTL_ERR;
+	/* A manual source may need a store before any import made one. */
+	if (ctl_open_store(ctl, op.add ? STORE_CREATE : 0) != 0)
+		return CTL_ERR;
+	if ((rc = store_txn_begin(ctl->st, 1, &t)) != 0 ||
+	    (rc = store_source_ensure(t, op.src->name, &s)) != 0)
+		goto fail;
+	rc = op.add ? ctl_list_add(ctl, t, s.id, &op) :
+	    ctl_list_del(ctl, t, s.id, &op);
+	if (rc == -ENOENT || rc == -EEXIST) {
+		store_txn_abort(t);	/* already said why */
+		return CTL_ERR;
+	}
+	if (rc != 0)
+		goto fail;
+	rc = store_txn_commit(t);
+	t = NULL;
+	if (rc != 0)
+		goto fail;
+	if (ctl->json)
+		return ctl_list_json(ctl, &op) == 0 ? CTL_OK : CTL_ERR;
+	ctl_list_text(&op);
+	return CTL_OK;
+fail:
+	store_txn_abort(t);
+	log_warnx("list %s: %s", ctl->argv[1], store_strerror(rc));
+	return CTL_ERR;
+}
+
+/* Store problems found by store_verify(): printed, or kept for JSON. */
+struct ctl_problems {
+	const char	*path;
+	json_t		*arr;		/* NULL: print them */
+	size_t		 n;
+};
+
+static void
+ctl_problem(const char *msg, void *arg)
+{
+	struct ctl_problems *p = arg;
+
+	p->n++;
+	if (p->arr != NULL)
+		json_array_append_new(p->arr, json_string(msg));
+	else
+		printf("%s: %s\n", p->path, msg);
+}
+
+/* Verify an open store; CTL_OK, CTL_NO with problems, or CTL_ERR. */
+static int
+ctl_check_verify(struct ctl *ctl, struct ctl_problems *p,
+    struct store_stats *stats)
+{
+	struct store_txn *t = NULL;
+	int rc;
+
+	memset(stats, 0, sizeof(*stats));
+	if ((rc = store_txn_begin(ctl->st, 0, &t)) != 0)
+		goto fail;
+	rc = store_verify(t, ctl_problem, p);
+	if (rc == 0 && (rc = store_stats(t, stats)) != 0)
+		goto fail;
+	store_txn_abort(t);
+	if (rc == -EILSEQ || (rc == 0 && p->n > 0))
+		return CTL_NO;
+	if (rc == 0)
+		return CTL_OK;
+fail:
+	store_txn_abort(t);
+	log_warnx("%s: verify: %s", p->path, store_strerror(rc));
+	return CTL_ERR;
+}
+
+/* The store half of check: absent is fine, unreadable is an error. */
+static int
+ctl_check_store(struct ctl *ctl, json_t **jstore)
+{
+	struct ctl_problems p = { ctl->cfg->server.database, NULL, 0 };
+	struct store_stats stats;
+	struct store *st = NULL;
+	int rc, res;
+
+	memset(&stats, 0, sizeof(stats));
+	if (ctl->json && (p.arr = json_array()) == NULL)
+		return CTL_ERR;
+	if ((rc = store_open(&st, p.path, STORE_RDONLY)) == -ENOENT) {
+		res = CTL_OK;
+		if (!ctl->json)
+			printf("no store at %s yet: nothing to verify\n",
+			    p.path);
+	} else if (rc != 0) {
+		ctl_store_error(p.path, st, rc);
+		store_close(st);
+		res = CTL_ERR;
+	} else {
+		ctl->st = st;
+		res = ctl_check_verify(ctl, &p, &stats);
+		if (res == CTL_OK && !ctl->json)
+			printf("store OK (%" PRIu64 " entries)\n",
+			    stats.entries);
+	}
+	if (ctl->json)
+		*jstore = json_pack("{s:s, s:b, s:b, s:s?, s:I, s:o}",
+		    "path", p.path, "exists", rc != -ENOENT,
+		    "ok", res == CTL_OK, "error", rc != 0 && rc != -ENOENT ?
+		    store_strerror(rc) : NULL, "entries",
+		    (json_int_t)stats.entries, "problems", p.arr);
+	return res;
+}
+
+/* Configuration errors as a JSON array: one string per line. */
+static json_t *
+ctl_lines_json(const char *buf, size_t len)
+{
+	json_t *arr = json_array();
+	const char *p = buf, *nl, *end = buf + len;
+
+	while (buf != NULL && p < end) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (nl > p)
+			json_array_append_new(arr,
+			    ctl_json_text(p, (size_t)(nl - p)));
+		p = nl + 1;
+	}
+	return arr;
+}
+
+/* check: the report is the output, so errors go to stdout too. */
+static int
+ctl_check(struct ctl *ctl)
+{
+	json_t *jcfg, *jstore = json_null();
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *err = stdout;
+	int rc, res;
+
+	if (ctl->json && (err = open_memstream(&buf, &len)) == NULL) {
+		log_warn("open_memstream");
+		return CTL_ERR;
+	}
+	rc = ctl_load_config(ctl, err);
+	if (ctl->json)
+		fclose(err);
+	else if (rc == 0)
+		puts("configuration OK");
+	res = rc != 0 ? CTL_ERR : ctl_check_store(ctl, &jstore);
+	if (ctl->json) {
+		jcfg = json_pack("{s:s, s:b, s:o}", "path", ctl->conf,
+		    "ok", rc == 0, "errors", ctl_lines_json(buf, len));
+		if (ctl_json_print(json_pack("{s:o, s:o}", "config", jcfg,
+		    "store", jstore)) != 0)
+			res = CTL_ERR;
+	}
+	free(buf);
+	return res;
+}
+
+static const struct ctl_cmd ctl_cmds[] = {
+	{ "query",	1, 2, 1, ctl_query },
+	{ "explain",	1, 1, 1, ctl_explain },
+	{ "sources",	0, 0, 1, ctl_sources },
+	{ "list",	2, 2, 1, ctl_list },
+	{ "check",	0, 0, 0, ctl_check },
+};
+
+/* Options into ctl: 0, 1 after --help, or -EINVAL (usage printed). */
+static int
+ctl_parse_args(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config",	required_argument,	NULL, 'c' },
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "source",	required_argument,	NULL, 's' },
+		{ "reason",	required_argument,	NULL, 'r' },
+		{ "expires",	required_argument,	NULL, 'e' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	int ch;
+
+	ctl->conf = CTL_DEFAULT_CONF;
+	/* GNU getopt permutes: list's options may follow its operands. */
+	while ((ch = getopt_long(argc, argv, "c:js:r:e:h", opts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			ctl->conf = optarg;
+			break;
+		case 'j':
+			ctl->json = 1;
+			break;
+		case 's':
+			ctl->source = optarg;
+			break;
+		case 'r':
+			ctl->reason = optarg;
+			break;
+		case 'e':
+			ctl->expires = optarg;
+			break;
+		case 'h':
+			ctl_usage(stdout);
+			return 1;
+		default:
+			ctl_usage(stderr);
+			return -EINVAL;
+		}
+	}
+	ctl->argc = argc - optind;
+	ctl->argv = argv + optind;
+	return 0;
+}
+
+/* The command named by the first operand, with its operand count and
+ * options checked; NULL (after a message) when they are wrong. */
+static const struct ctl_cmd *
+ctl_find_cmd(const struct ctl *ctl)
+{
+	const struct ctl_cmd *cmd;
+	size_t i;
+
+	if (ctl->argc == 0) {
+		ctl_usage(stderr);
+		return NULL;
+	}
+	for (i = 0; i < sizeof(ctl_cmds) / sizeof(ctl_cmds[0]); i++) {
+		cmd = &ctl_cmds[i];
+		if (strcmp(ctl->argv[0], cmd->name) != 0)
+			continue;
+		if (ctl->argc - 1 < cmd->min_args ||
+		    ctl->argc - 1 > cmd->max_args) {
+			log_warnx("%s: wrong number of arguments (see --help)",
+			    cmd->name);
+			return NULL;
+		}
+		if (cmd->run != ctl_list && (ctl->source != NULL ||
+		    ctl->reason != NULL || ctl->expires != NULL)) {
+			log_warnx("%s: --source, --reason and --expires are "
+			    "for list only", cmd->name);
+			return NULL;
+		}
+		return cmd;
+	}
+	log_warnx("%s: unknown command (see --help)", ctl->argv[0]);
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ctl ctl;
+	const struct ctl_cmd *cmd;
+	int rc;
+
+	log_init("reputectl", 0, 0);
+	memset(&ctl, 0, sizeof(ctl));
+	if ((rc = ctl_parse_args(&ctl, argc, argv)) != 0)
+		return rc > 0 ? CTL_OK : CTL_ERR;
+	if ((cmd = ctl_find_cmd(&ctl)) == NULL)
+		return CTL_ERR;
+	ctl.now = (int64_t)time(NULL);
+	if (cmd->needs_cfg && ctl_load_config(&ctl, stderr) != 0)
+		rc = CTL_ERR;
+	else
+		rc = cmd->run(&ctl);
+	store_close(ctl.st);
+	cfg_free(ctl.cfg);
+	return rc;
+}
