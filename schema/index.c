@@ -158,8 +158,8 @@ chunk_open(const MDB_val *v, unsigned family, struct chunk *c)
 	c->gsize = SCHEMA_CHUNK_GROUP * (c->kw + 4);
 	c->top = p + SCHEMA_CHUNK_HDR;
 	c->summary = c->top + (size_t)c->ntop * c->kw;
-	c->groups = c->summary + (size_t)c->ngroups * c->kw;
-	c->pay = c->groups + (size_t)c->ngroups * c->gsize;
+	c->pay = c->summary + (size_t)c->ngroups * c->kw;
+	c->groups = c->pay + c->paylen;
 	return 0;
 }
 
@@ -1065,33 +1065,39 @@ store_key(uint8_t *p, u128 v, size_t kw)
 	memcpy(p + 8, &half, 8);
 }
 
-/* Build the chunk of intervals res[from, to) whose first starts at cs. */
+/* Build the chunk of intervals res[from, to) whose first starts at cs.
+ * Payloads first (their size decides where the groups go). */
 static int
 enc_chunk(struct encoder *e, unsigned family, const struct ivec *res,
     const struct pool *pool, size_t from, size_t to, u128 cs, size_t *len)
 {
-	size_t n = to - from, kw = key_width(family), i, head, ng, ntop;
+	size_t n = to - from, kw = key_width(family), i, ng, ntop, size;
 	size_t gsize = SCHEMA_CHUNK_GROUP * (kw + 4);
 	uint8_t *top, *sum, *g;
 	uint32_t off, v32;
 	int rc;
 
-	ng = chunk_groups((uint32_t)n);
-	ntop = chunk_groups((uint32_t)ng);
-	head = chunk_size(kw, (uint32_t)n, 0);
-	if ((rc = enc_reset(e, n)) != 0 ||
-	    (rc = enc_reserve(&e->buf, &e->cap, head)) != 0)
+	if ((rc = enc_reset(e, n)) != 0)
 		return rc;
-	memset(e->buf, 0, head);
-	top = e->buf + SCHEMA_CHUNK_HDR;
-	sum = top + ntop * kw;
-	for (i = 0; i < n; i++) {
-		u128 s = i == 0 ? cs : res->start[from + i];
-
+	for (i = 0; i < n; i++)
 		if ((rc = enc_payload(e, pool->buf + res->pay[from + i],
 		    &off)) != 0)
 			return rc;
-		g = sum + ng * kw + (i / SCHEMA_CHUNK_GROUP) * gsize;
+	ng = chunk_groups((uint32_t)n);
+	ntop = chunk_groups((uint32_t)ng);
+	size = chunk_size(kw, (uint32_t)n, (uint32_t)e->paylen);
+	if ((rc = enc_reserve(&e->buf, &e->cap, size)) != 0)
+		return rc;
+	memset(e->buf, 0, size);
+	top = e->buf + SCHEMA_CHUNK_HDR;
+	sum = top + ntop * kw;
+	memcpy(sum + ng * kw, e->pay, e->paylen);
+	for (i = 0; i < n; i++) {
+		u128 s = i == 0 ? cs : res->start[from + i];
+
+		/* Found again: the same bytes hash to the same slot. */
+		(void)enc_payload(e, pool->buf + res->pay[from + i], &off);
+		g = sum + ng * kw + e->paylen + (i / SCHEMA_CHUNK_GROUP) * gsize;
 		store_key(g + (i % SCHEMA_CHUNK_GROUP) * kw, s, kw);
 		memcpy(g + SCHEMA_CHUNK_GROUP * kw +
 		    (i % SCHEMA_CHUNK_GROUP) * 4, &off, 4);
@@ -1101,14 +1107,11 @@ enc_chunk(struct encoder *e, unsigned family, const struct ivec *res,
 			store_key(top + i / (SCHEMA_CHUNK_GROUP *
 			    SCHEMA_CHUNK_GROUP) * kw, s, kw);
 	}
-	if ((rc = enc_reserve(&e->buf, &e->cap, head + e->paylen)) != 0)
-		return rc;
-	memcpy(e->buf + head, e->pay, e->paylen);
 	v32 = (uint32_t)n;
 	memcpy(e->buf, &v32, 4);
 	v32 = (uint32_t)e->paylen;
 	memcpy(e->buf + 4, &v32, 4);
-	*len = head + e->paylen;
+	*len = size;
 	return 0;
 }
 

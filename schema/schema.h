@@ -71,12 +71,14 @@ int	schema_event_val_decode(const void *buf, size_t len,
  *   u32 n, u32 payload bytes
  *   top: the first start of every 256th interval (ceil(groups / 16))
  *   summary: the first start of each group of 16 intervals
+ *   payload: at each offset, u8 count, then count x {u16 source id,
+ *            u8 prefix length, u8 flags}, sorted by source id;
+ *            offset 0 always holds count 0 (not listed); each distinct
+ *            payload once per chunk, next to the summary so that a
+ *            lookup touches few pages
  *   groups: ceil(n / 16) x {16 starts, 16 u32 payload offsets}, the last
  *           one padded with zeros; a start is a u32 (IPv4) or u64 high,
  *           u64 low (IPv6), host order
- *   payload: at each offset, u8 count, then count x {u16 source id,
- *            u8 prefix length, u8 flags}, sorted by source id;
- *            offset 0 always holds count 0 (not listed)
  * Interval i covers [start i, start i+1 - 1]; the last to the chunk's key.
  * Values are read in place with unaligned-safe loads.
  */
