@@ -263,7 +263,8 @@ dir_add(struct index_dir *d, size_t *cap, u128 last, const MDB_val *v)
 
 	if (d->n == *cap) {
 		*cap = *cap ? *cap * 2 : 256;
-		if ((a = realloc(d->last, *cap * sizeof(u128))) == NULL)
+		if ((a = realloc(d->last, *cap * (d->family == RP_AF_INET ?
+		    sizeof(uint32_t) : sizeof(u128)))) == NULL)
 			return -ENOMEM;
 		d->last = a;
 		if ((b = realloc(d->data, *cap * sizeof(*d->data))) == NULL)
@@ -273,7 +274,10 @@ dir_add(struct index_dir *d, size_t *cap, u128 last, const MDB_val *v)
 			return -ENOMEM;
 		d->size = c;
 	}
-	((u128 *)d->last)[d->n] = last;
+	if (d->family == RP_AF_INET)
+		((uint32_t *)d->last)[d->n] = (uint32_t)last;
+	else
+		((u128 *)d->last)[d->n] = last;
 	d->data[d->n] = v->mv_data;
 	d->size[d->n] = v->mv_size;
 	d->n++;
@@ -292,6 +296,7 @@ dir_build(struct store_txn *t, unsigned family, struct index_dir *d)
 	u128 last;
 
 	index_dir_free(d);
+	d->family = family;
 	if ((rc = mdb_cursor_open(t->txn, t->st->index[slot], &cur)) != 0)
 		return store_errno(rc);
 	while ((rc = mdb_cursor_get(cur, &k, &v, op)) == 0) {
@@ -315,19 +320,22 @@ static int
 dir_find(struct store_txn *t, unsigned family, u128 a, MDB_val *v)
 {
 	struct index_dir *d = &t->dir[store_family_slot(family)];
-	const u128 *last;
+	const uint32_t *last4;
+	const u128 *last6;
+	uint32_t a4 = (uint32_t)a;
 	size_t lo = 0, hi, mid;
 	int rc;
 
 	if ((!d->built || d->txnid != mdb_txn_id(t->txn)) &&
 	    (rc = dir_build(t, family, d)) != 0)
 		return rc;
-	last = d->last;
+	last4 = d->last;
+	last6 = d->last;
 	hi = d->n;
 	/* The first chunk whose last address is >= a. */
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (last[mid] < a)
+		if (family == RP_AF_INET ? last4[mid] < a4 : last6[mid] < a)
 			lo = mid + 1;
 		else
 			hi = mid;

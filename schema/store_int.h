@@ -30,9 +30,10 @@ struct store_count {
  * txn sees snapshot txnid (values of a snapshot stay put while it is read). */
 struct index_dir {
 	int		  built;
+	unsigned	  family;
 	size_t		  txnid;
 	size_t		  n;
-	void		 *last;		/* u128 array */
+	void		 *last;		/* u32 (IPv4) or u128 array */
 	const void	**data;
 	size_t		 *size;
 };

@@ -1,0 +1,446 @@
+/* formats.c -- the format table, body checks, line splitting, item lists. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats.h"
+#include "log.h"
+
+/* Warnings printed per body; the rest are counted (rbldnsd does alike). */
+#define IMP_WARN_MAX	20
+
+const struct imp_format *const imp_formats[] = {
+	&fmt_plain,
+	NULL
+};
+
+const struct imp_format *
+imp_format_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; imp_formats[i] != NULL; i++) {
+		if (strcmp(imp_formats[i]->name, name) == 0)
+			return imp_formats[i];
+	}
+	return NULL;
+}
+
+int
+imp_emit(struct imp_parser *p, const struct imp_item *it)
+{
+	p->items++;
+	return p->sink.emit(it, p->sink.arg);
+}
+
+void
+imp_warn(struct imp_parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->last_warning, sizeof(p->last_warning), fmt, ap);
+	va_end(ap);
+	if (++p->warnings <= IMP_WARN_MAX)
+		log_warnx("%s:%zu: %s", p->path, p->lineno, p->last_warning);
+}
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
+	    c == '\f' || c == '\v';
+}
+
+int
+imp_body_check(const char *body, size_t len, const char **why)
+{
+	size_t i = 0;
+
+	/* A UTF-8 byte order mark is not content. */
+	if (len >= 3 && memcmp(body, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < len && is_blank(body[i]))
+		i++;
+	if (i == len) {
+		*why = "empty body";
+		return -EINVAL;
+	}
+	if (memchr(body, '\0', len) != NULL) {
+		*why = "binary data, not a list";
+		return -EINVAL;
+	}
+	/* Error and challenge pages from CDNs and WAFs are HTML. */
+	if (body[i] == '<') {
+		*why = "HTML page, not a list";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Cut the line starting at s (ending before end) in place: trim spaces,
+ * tabs and the CR of CRLF, NUL-terminate. Returns its start; *len is
+ * the trimmed length.
+ */
+static char *
+cut_line(char *s, char *end, size_t *len)
+{
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' ||
+	    end[-1] == '\r'))
+		end--;
+	*end = '\0';
+	*len = (size_t)(end - s);
+	return s;
+}
+
+/* Feed every non-empty line to fmt. 0, or <0 when the format aborted. */
+static int
+parse_lines(const struct imp_format *fmt, struct imp_parser *p,
+    char *body, size_t len, struct imp_stats *st, char *first_bad,
+    size_t first_bad_len)
+{
+	char *s = body, *bend = body + len, *nl, *line;
+	size_t n, before;
+	int rc;
+
+	if (len >= 3 && memcmp(body, "\xef\xbb\xbf", 3) == 0)
+		s += 3;
+	while (s < bend) {
+		if ((nl = memchr(s, '\n', (size_t)(bend - s))) == NULL)
+			nl = bend;	/* the last line needs no newline */
+		p->lineno = ++st->lines;
+		line = cut_line(s, nl, &n);
+		s = nl + 1;
+		if (n == 0)
+			continue;
+		before = p->items;
+		if ((rc = fmt->parse_line(p, line, n)) < 0)
+			return rc;
+		if (rc > 0 && st->rejected++ == 0)
+			snprintf(first_bad, first_bad_len, "line %zu: %s",
+			    p->lineno, p->last_warning);
+		else if (rc == 0 && p->items > before)
+			st->accepted++;
+	}
+	return 0;
+}
+
+/* The verdict on a parsed body: is it a list at all? */
+static int
+judge(const struct imp_stats *st, const char *first_bad, char *err,
+    size_t errlen)
+{
+	if (st->rejected > 0 && st->accepted == 0) {
+		snprintf(err, errlen, "not a list: no line accepted, %zu "
+		    "rejected (%s)", st->rejected, first_bad);
+		return -EINVAL;
+	}
+	if (st->rejected > st->accepted) {
+		snprintf(err, errlen, "not a list: %zu lines rejected, only "
+		    "%zu accepted (%s)", st->rejected, st->accepted,
+		    first_bad);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
+imp_parse_body(const struct imp_format *fmt, const char *path,
+    char *body, size_t len, const struct imp_sink *sink,
+    struct imp_stats *st, char *err, size_t errlen)
+{
+	struct imp_parser p;
+	char first_bad[200] = "", scratch[200];
+	const char *why;
+	int rc, frc = 0;
+
+	memset(st, 0, sizeof(*st));
+	if (imp_body_check(body, len, &why) != 0) {
+		snprintf(err, errlen, "%s", why);
+		return -EINVAL;
+	}
+	memset(&p, 0, sizeof(p));
+	p.path = path;
+	p.sink = *sink;
+	rc = parse_lines(fmt, &p, body, len, st, first_bad,
+	    sizeof(first_bad));
+	if (rc < 0)
+		snprintf(err, errlen, "%s:%zu: import aborted: %s", path,
+		    p.lineno, strerror(-rc));
+	/* After an abort finish only cleans up: keep the first message. */
+	if (fmt->finish != NULL)
+		frc = fmt->finish(&p, rc < 0, rc < 0 ? scratch : err,
+		    rc < 0 ? sizeof(scratch) : errlen);
+	st->items = p.items;
+	if (p.warnings > IMP_WARN_MAX)
+		log_warnx("%s: %zu more warnings not shown", path,
+		    p.warnings - IMP_WARN_MAX);
+	if (rc < 0)
+		return rc;
+	if (frc < 0)
+		return frc;
+	return judge(st, first_bad, err, errlen);
+}
+
+void
+imp_list_init(struct imp_list *l)
+{
+	memset(l, 0, sizeof(*l));
+}
+
+void
+imp_list_fini(struct imp_list *l)
+{
+	if (l == NULL)
+		return;
+	free(l->recs);
+	free(l->arena);
+	memset(l, 0, sizeof(*l));
+}
+
+static int
+list_reserve(struct imp_list *l, size_t more)
+{
+	struct imp_rec *r;
+	size_t cap;
+
+	if (l->n + more <= l->cap)
+		return 0;
+	cap = l->cap ? l->cap : 1024;
+	while (cap < l->n + more)
+		cap *= 2;
+	if ((r = realloc(l->recs, cap * sizeof(*r))) == NULL)
+		return -ENOMEM;
+	l->recs = r;
+	l->cap = cap;
+	return 0;
+}
+
+/* Copy a reason into the arena; *off is where. Repeats of the previous
+ * reason (IPsum's counts, one SBL id per split range) share its copy. */
+static int
+arena_add(struct imp_list *l, const char *s, size_t len, uint32_t *off)
+{
+	static const size_t max = UINT32_MAX;
+	size_t cap;
+	char *a;
+
+	if (l->n > 0 && l->recs[l->n - 1].reason_len == len &&
+	    memcmp(l->arena + l->recs[l->n - 1].reason_off, s, len) == 0) {
+		*off = l->recs[l->n - 1].reason_off;
+		return 0;
+	}
+	if (len > max - l->alen)
+		return -ENOMEM;
+	if (l->alen + len > l->acap) {
+		cap = l->acap ? l->acap : 65536;
+		while (cap < l->alen + len)
+			cap *= 2;
+		if ((a = realloc(l->arena, cap)) == NULL)
+			return -ENOMEM;
+		l->arena = a;
+		l->acap = cap;
+	}
+	memcpy(l->arena + l->alen, s, len);
+	*off = (uint32_t)l->alen;
+	l->alen += len;
+	return 0;
+}
+
+/* What a range split adds: the prefix plus the item's other fields. */
+struct split_ctx {
+	struct imp_list		*l;
+	const struct imp_item	*it;
+	uint32_t		 off;
+};
+
+static int
+add_prefix(const struct rp_cidr *c, void *arg)
+{
+	struct split_ctx *x = arg;
+	struct imp_rec *r;
+
+	if (list_reserve(x->l, 1) != 0)
+		return -ENOMEM;
+	r = &x->l->recs[x->l->n++];
+	memset(r, 0, sizeof(*r));
+	r->prefix = *c;
+	r->flags = x->it->flags;
+	r->code = x->it->code;
+	r->reason_off = x->off;
+	r->reason_len = (uint32_t)x->it->reason_len;
+	return 0;
+}
+
+int
+imp_list_add(struct imp_list *l, const struct imp_item *it)
+{
+	struct imp_item cut = *it;
+	struct split_ctx x = { l, &cut, 0 };
+	int rc;
+
+	if (cut.reason_len > IMP_REASON_MAX)
+		cut.reason_len = IMP_REASON_MAX;
+	if (cut.reason_len > 0 &&
+	    (rc = arena_add(l, cut.reason, cut.reason_len, &x.off)) != 0)
+		return rc;
+	if (!cut.is_range)
+		return add_prefix(&cut.prefix, &x);
+	return cidr_range_split(&cut.lo, &cut.hi, add_prefix, &x);
+}
+
+int
+imp_list_emit(const struct imp_item *it, void *arg)
+{
+	return imp_list_add(arg, it);
+}
+
+int
+imp_prefix_cmp(const struct rp_cidr *a, const struct rp_cidr *b)
+{
+	int c;
+
+	if (a->addr.family != b->addr.family)
+		return a->addr.family < b->addr.family ? -1 : 1;
+	if ((c = memcmp(a->addr.bytes, b->addr.bytes, 16)) != 0)
+		return c;
+	return (int)a->bits - (int)b->bits;
+}
+
+static inline int
+rec_le(const struct imp_rec *a, const struct imp_rec *b)
+{
+	return imp_prefix_cmp(&a->prefix, &b->prefix) <= 0;
+}
+
+/* The sort key is struct rp_cidr's bytes as laid out: family, address,
+ * length -- exactly the order imp_prefix_cmp() defines. */
+#define KEY_LEN	((unsigned)sizeof(struct rp_cidr))
+_Static_assert(sizeof(struct rp_cidr) == 18 &&
+    offsetof(struct rp_cidr, addr) == 0 &&
+    offsetof(struct rp_addr, bytes) == 1 &&
+    offsetof(struct rp_cidr, bits) == 17, "struct rp_cidr is a byte key");
+
+/*
+ * Stable LSD radix sort, one pass per key byte that is not the same in
+ * every record: an IPv4 list costs about four passes, whatever its
+ * order (a comparison sort of 10M records took seconds). Stability
+ * keeps the first of equal prefixes first. tmp holds n records; the
+ * result is in *a, which may now point at tmp (*tmp then at the old).
+ */
+static int
+rec_radix_sort(struct imp_rec **a, struct imp_rec **tmp, size_t n)
+{
+	size_t (*cnt)[256] = calloc(KEY_LEN, sizeof(*cnt));
+	struct imp_rec *src = *a, *dst = *tmp, *swap;
+	const uint8_t *key;
+	size_t i, sum, c;
+	int k;
+
+	if (cnt == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		key = (const uint8_t *)&src[i].prefix;
+		for (k = 0; k < (int)KEY_LEN; k++)
+			cnt[k][key[k]]++;
+	}
+	for (k = (int)KEY_LEN - 1; k >= 0; k--) {
+		if (cnt[k][((const uint8_t *)&src[0].prefix)[k]] == n)
+			continue;	/* one value: nothing to order */
+		for (i = 0, sum = 0; i < 256; i++) {
+			c = cnt[k][i];
+			cnt[k][i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++) {
+			key = (const uint8_t *)&src[i].prefix;
+			dst[cnt[k][key[k]]++] = src[i];
+		}
+		swap = src;
+		src = dst;
+		dst = swap;
+	}
+	free(cnt);
+	*a = src;
+	*tmp = dst;
+	return 0;
+}
+
+int
+imp_list_sort(struct imp_list *l)
+{
+	struct imp_rec *tmp;
+	size_t i, out;
+	int rc;
+
+	if (l->n < 2)
+		return 0;
+	for (i = 1; i < l->n && rec_le(&l->recs[i - 1], &l->recs[i]); i++)
+		;
+	if (i < l->n) {
+		if ((tmp = malloc(l->n * sizeof(*tmp))) == NULL)
+			return -ENOMEM;
+		rc = rec_radix_sort(&l->recs, &tmp, l->n);
+		free(tmp);
+		if (rc != 0)
+			return rc;
+		l->cap = l->n;
+	}
+	for (i = 1, out = 1; i < l->n; i++) {
+		if (imp_prefix_cmp(&l->recs[out - 1].prefix,
+		    &l->recs[i].prefix) != 0)
+			l->recs[out++] = l->recs[i];
+	}
+	l->n = out;
+	return 0;
+}
+
+const char *
+imp_list_reason(const struct imp_list *l, const struct imp_rec *r,
+    size_t *len)
+{
+	*len = r->reason_len;
+	return r->reason_len ? l->arena + r->reason_off : "";
+}
+
+const struct imp_rec *
+imp_list_find(const struct imp_list *l, const struct rp_cidr *prefix)
+{
+	size_t lo = 0, hi = l->n, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = imp_prefix_cmp(&l->recs[mid].prefix, prefix);
+		if (c == 0)
+			return &l->recs[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+int
+imp_parse_list(const struct imp_format *fmt, const char *path,
+    char *body, size_t len, struct imp_list *l, struct imp_stats *st,
+    char *err, size_t errlen)
+{
+	struct imp_sink sink = { imp_list_emit, l };
+	int rc;
+
+	if ((rc = imp_parse_body(fmt, path, body, len, &sink, st, err,
+	    errlen)) != 0)
+		return rc;
+	if ((rc = imp_list_sort(l)) != 0)
+		snprintf(err, errlen, "sorting %zu prefixes: %s", l->n,
+		    strerror(-rc));
+	return rc;
+}

@@ -1,0 +1,295 @@
+/* main.c -- reputed-import: fetch the configured lists into the store. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "config.h"
+#include "formats.h"
+#include "import.h"
+#include "log.h"
+#include "store.h"
+
+#define EXIT_SOURCE_FAILED	1
+#define EXIT_USAGE		2	/* also config and store errors */
+
+/* What the command line asked for. */
+struct args {
+	const char	*config;
+	const char	*file;
+	const char	*source;
+	int		 verbose;
+	int		 force;		/* ignore refresh */
+	struct imp_opts	 opts;
+	char		**names;	/* SOURCE... */
+	int		 nnames;
+};
+
+/* The program's state: main owns it. */
+struct importer {
+	struct args	 a;
+	struct cfg	*cfg;
+	struct store	*st;
+	int		 lockfd;
+};
+
+static void
+usage(FILE *f, int full)
+{
+	fprintf(f,
+"usage: reputed-import -c FILE [--force] [--allow-shrink] [-v] [SOURCE...]\n"
+"       reputed-import -c FILE --file PATH --source NAME [--allow-shrink]\n");
+	if (!full) {
+		fprintf(f, "Try 'reputed-import --help' for more.\n");
+		return;
+	}
+	fprintf(f,
+"\n"
+"Fetch every configured source whose refresh time has passed since its\n"
+"last attempt (or only the SOURCEs named) and replace its entries in the\n"
+"store, one transaction per source. Prints \"NAME: N entries, +added\n"
+"-removed =kept, R rejected, T s\" per source.\n"
+"\n"
+"  -c, --config FILE   configuration file (required)\n"
+"  -f, --force         import even if the refresh time has not passed\n"
+"                      (the request stays conditional: an unchanged\n"
+"                      list answers 304 and is kept as it is)\n"
+"      --allow-shrink  accept an import that removes more than half of\n"
+"                      a source's entries (refused by default)\n"
+"      --file PATH     import the local file PATH instead of fetching;\n"
+"                      needs --source (works for manual sources too)\n"
+"      --source NAME   the configured source --file imports into\n"
+"  -v, --verbose       also say which sources are not due yet; debug log\n"
+"  -h, --help          show this help\n"
+"\n"
+"Exit status: 0 all imports worked, 1 a source failed (its previous data\n"
+"is kept), 2 usage, configuration or store error.\n");
+}
+
+enum { OPT_ALLOW_SHRINK = 256, OPT_FILE, OPT_SOURCE };
+
+static int
+parse_args(struct args *a, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config",	  required_argument, NULL, 'c' },
+		{ "force",	  no_argument,	     NULL, 'f' },
+		{ "allow-shrink", no_argument, NULL, OPT_ALLOW_SHRINK },
+		{ "file",	  required_argument, NULL, OPT_FILE },
+		{ "source",	  required_argument, NULL, OPT_SOURCE },
+		{ "verbose",	  no_argument,	     NULL, 'v' },
+		{ "help",	  no_argument,	     NULL, 'h' },
+		{ NULL,		  0,		     NULL, 0 }
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "c:fvh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': a->config = optarg; break;
+		case 'f': a->force = 1; break;
+		case OPT_ALLOW_SHRINK: a->opts.allow_shrink = 1; break;
+		case OPT_FILE: a->file = optarg; break;
+		case OPT_SOURCE: a->source = optarg; break;
+		case 'v': a->verbose++; break;
+		case 'h': usage(stdout, 1); exit(0);
+		default: return -EINVAL;
+		}
+	}
+	a->names = argv + optind;
+	a->nnames = argc - optind;
+	a->opts.file = a->file;
+	return 0;
+}
+
+/* Cross-checks of the arguments; prints why they are wrong. */
+static int
+check_args(const struct args *a)
+{
+	if (a->config == NULL) {
+		log_warnx("-c FILE is required");
+		return -EINVAL;
+	}
+	if ((a->file == NULL) != (a->source == NULL)) {
+		log_warnx("--file and --source go together");
+		return -EINVAL;
+	}
+	if (a->file != NULL && a->nnames > 0) {
+		log_warnx("--file imports one source: name it with --source");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Can this source be imported as asked? Prints why not. */
+static int
+check_source(const struct importer *im, const char *name)
+{
+	const struct cfg_source *src = cfg_source_find(im->cfg, name);
+	const char *fmt;
+
+	if (src == NULL) {
+		log_warnx("%s: no such source in %s", name, im->a.config);
+		return -ENOENT;
+	}
+	fmt = src->format ? src->format : "plain";
+	if (imp_format_find(fmt) == NULL) {
+		log_warnx("%s: unknown format '%s'", name, fmt);
+		return -EINVAL;
+	}
+	if (src->url == NULL && im->a.file == NULL) {
+		log_warnx("%s: a manual source (no url): import a file into it "
+		    "with --file PATH --source %s", name, name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Check every source this run may import before touching the store. */
+static int
+check_sources(const struct importer *im)
+{
+	size_t i;
+	int k, rc = 0;
+
+	if (im->a.source != NULL)
+		return check_source(im, im->a.source);
+	for (k = 0; k < im->a.nnames; k++) {
+		if (check_source(im, im->a.names[k]) != 0)
+			rc = -EINVAL;
+	}
+	for (i = 0; im->a.nnames == 0 && i < im->cfg->nsources; i++) {
+		if (im->cfg->sources[i].url != NULL &&
+		    check_source(im, im->cfg->sources[i].name) != 0)
+			rc = -EINVAL;
+	}
+	return rc;
+}
+
+/* Open the store and take the importers' lock (one import at a time). */
+static int
+open_store(struct importer *im)
+{
+	const char *db = im->cfg->server.database;
+	char path[4096];
+	int rc;
+
+	if ((rc = store_open(&im->st, db, STORE_CREATE)) != 0) {
+		/* The store keeps its handle on -EPROTO to name the
+		 * version; do not count on it. */
+		if (rc == -EPROTO && im->st != NULL)
+			log_warnx("store %s has schema version %u; this "
+			    "program knows version %u", db,
+			    store_found_version(im->st),
+			    store_schema_version());
+		else
+			log_warnx("store %s: %s", db, store_strerror(rc));
+		return rc;
+	}
+	snprintf(path, sizeof(path), "%s/import.lock", db);
+	if ((im->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC,
+	    0644)) == -1) {
+		log_warn("open %s", path);
+		return -errno;
+	}
+	if (flock(im->lockfd, LOCK_EX | LOCK_NB) == -1) {
+		rc = -errno;
+		if (errno == EWOULDBLOCK)
+			log_warnx("another reputed-import is running (%s)",
+			    path);
+		else
+			log_warn("lock %s", path);
+		return rc;
+	}
+	return 0;
+}
+
+/* Import one source unless it is not due. 0, or -1 if it failed. */
+static int
+run_source(struct importer *im, const struct cfg_source *src, int check)
+{
+	struct imp_result res;
+	int64_t now = (int64_t)time(NULL), due;
+	char when[64];
+	time_t tt;
+	int rc;
+
+	if (check && (rc = imp_source_due(im->st, src, now, &due)) <= 0) {
+		if (rc < 0) {
+			fprintf(stderr, "%s: import failed: store: %s\n",
+			    src->name, store_strerror(rc));
+			return -1;
+		}
+		tt = (time_t)due;
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC",
+		    gmtime(&tt));
+		if (im->a.verbose)
+			printf("%s: not due until %s\n", src->name, when);
+		return 0;
+	}
+	rc = imp_source(im->st, src, &im->a.opts, &res);
+	imp_result_print(src->name, rc, &res, stdout, stderr);
+	fflush(stdout);
+	return rc == 0 ? 0 : -1;
+}
+
+/* Import the sources asked for; the exit status. */
+static int
+run(struct importer *im)
+{
+	const struct cfg *cfg = im->cfg;
+	int check = !im->a.force, failed = 0, k;
+	size_t i;
+
+	if (im->a.source != NULL)
+		failed |= run_source(im, cfg_source_find(cfg, im->a.source),
+		    0);
+	for (k = 0; k < im->a.nnames; k++)
+		failed |= run_source(im, cfg_source_find(cfg,
+		    im->a.names[k]), check);
+	for (i = 0; im->a.source == NULL && im->a.nnames == 0 &&
+	    i < cfg->nsources; i++) {
+		if (cfg->sources[i].url != NULL)
+			failed |= run_source(im, &cfg->sources[i], check);
+	}
+	return failed ? EXIT_SOURCE_FAILED : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct importer im;
+	int ex = EXIT_USAGE;
+
+	memset(&im, 0, sizeof(im));
+	im.lockfd = -1;
+	log_init("reputed-import", 0, 0);
+	if (parse_args(&im.a, argc, argv) != 0 || check_args(&im.a) != 0) {
+		usage(stderr, 0);
+		return EXIT_USAGE;
+	}
+	log_init("reputed-import", 0, im.a.verbose);
+	if (cfg_load(&im.cfg, im.a.config, stderr) != 0)
+		return EXIT_USAGE;
+	if (check_sources(&im) != 0)
+		goto done;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		log_warnx("curl_global_init failed");
+		goto done;
+	}
+	if (open_store(&im) == 0)
+		ex = run(&im);
+	curl_global_cleanup();
+done:
+	if (im.lockfd != -1)
+		close(im.lockfd);
+	store_close(im.st);
+	cfg_free(im.cfg);
+	return ex;
+}
