@@ -184,8 +184,18 @@ chunk_start(const struct chunk *c, uint32_t i)
 static inline uint32_t
 scan_keys(const uint8_t *keys, size_t kw, uint32_t cnt, u128 a)
 {
-	uint32_t i;
+	uint32_t i, lo = 0, hi = cnt, mid;
 
+	if (cnt > 2 * SCHEMA_CHUNK_GROUP) {
+		while (hi - lo > 1) {
+			mid = lo + (hi - lo) / 2;
+			if (key_at(keys + (size_t)mid * kw, kw) <= a)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		return lo;
+	}
 	for (i = 1; i < cnt && key_at(keys + (size_t)i * kw, kw) <= a; i++)
 		;
 	return i - 1;
