@@ -29,7 +29,7 @@ BENCH    = $(BUILD)/bench_store
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
-.PHONY: all deps test unit integration bench run install clean sanitize
+.PHONY: all deps test unit integration bench run install clean sanitize fuzz
 all: $(PROGS)
 
 $(BUILD)/obj/%.o: %.c
@@ -85,6 +85,11 @@ sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build-san \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 	    LDFLAGS="-fsanitize=address,undefined" test
+
+# libFuzzer targets (clang), each run for FUZZ_TIME seconds.
+FUZZ_TIME ?= 60
+fuzz: deps
+	@FUZZ_TIME=$(FUZZ_TIME) tests/fuzz/run.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -1,0 +1,62 @@
+/* query.h -- answering one DNS message: the per-packet hot path. Runs on
+ * the loop thread only; never allocates per packet. */
+#ifndef REPUTED_QUERY_H
+#define REPUTED_QUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "store.h"
+
+/* Our EDNS UDP payload size, and the classic limit without EDNS. */
+#define QUERY_EDNS_SIZE		1232
+#define QUERY_UDP_PLAIN		512
+/* Largest message we build (TCP). */
+#define QUERY_MAX_MSG		65535
+
+enum query_transport {
+	QUERY_UDP = 0,
+	QUERY_TCP = 1
+};
+
+/* Counters, for logs and statistics. */
+struct query_stats {
+	uint64_t	queries;	/* messages handed to query_answer */
+	uint64_t	noerror, nxdomain, refused, formerr, servfail;
+	uint64_t	notimp, badvers;
+	uint64_t	dropped;	/* not answered (responses, garbage) */
+	uint64_t	truncated;	/* UDP answers sent with TC=1 */
+	uint64_t	listed;		/* address lookups that were listed */
+};
+
+struct query_engine;
+
+/*
+ * Build an engine for the zones of cfg (which must outlive it).
+ * 0 with *out yours (query_engine_free() it), or -ENOMEM/-EINVAL.
+ */
+int	query_engine_new(struct query_engine **out, const struct cfg *cfg);
+void	query_engine_free(struct query_engine *qe);	/* accepts NULL */
+
+/*
+ * Use read transaction t for the following query_answer() calls, until
+ * the next query_engine_begin() (call it once per batch of packets,
+ * after store_txn_renew()). Reads the SOA serial once per batch.
+ */
+void	query_engine_begin(struct query_engine *qe, struct store_txn *t);
+
+/*
+ * Answer the DNS message in[0, len). Writes the response to out (outcap
+ * bytes, at least QUERY_MAX_MSG for TCP, QUERY_EDNS_SIZE for UDP) and
+ * returns its length, or 0 when nothing must be sent (a response, a
+ * packet too short for a header). A UDP answer larger than the client's
+ * limit (EDNS payload size, capped at QUERY_EDNS_SIZE, else 512) is
+ * truncated with TC=1. Never fails: store errors give SERVFAIL.
+ */
+size_t	query_answer(struct query_engine *qe, const uint8_t *in, size_t len,
+	    uint8_t *out, size_t outcap, enum query_transport tr);
+
+const struct query_stats *query_engine_stats(const struct query_engine *qe);
+
+#endif
