@@ -436,7 +436,8 @@ pool_add(struct pool *p, const uint8_t *pay, uint32_t *off)
 		*off = 0;
 		return 0;
 	}
-	if (memcmp(p->buf + p->last, pay, sz) == 0) {
+	if (p->buf[p->last] == pay[0] &&
+	    memcmp(p->buf + p->last, pay, sz) == 0) {
 		*off = (uint32_t)p->last;
 		return 0;
 	}
@@ -1260,7 +1261,8 @@ reduce_dirty(struct rp_cidr *d, size_t n)
 {
 	size_t i, out = 0;
 
-	qsort(d, n, sizeof(*d), cidr_cmp);
+	if (n > 1)
+		qsort(d, n, sizeof(*d), cidr_cmp);
 	for (i = 0; i < n; i++) {
 		if (out > 0 && cidr_contains(&d[out - 1], &d[i].addr))
 			continue;

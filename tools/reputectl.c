@@ -761,6 +761,45 @@ ctl_explain_entries(const struct ctl *ctl, struct store_txn *t,
 	return 0;
 }
 
+/* Prefixes covering a that the source no longer holds but that have a
+ * history: how the address came off the list, and when. */
+static int
+ctl_explain_past(struct store_txn *t, const struct rp_addr *a,
+    const struct ctl_source *s, const struct ctl_covering *cov,
+    json_t *jpast)
+{
+	unsigned bits, width = cidr_family_bits(a->family);
+	char p[RP_CIDR_STRLEN];
+	struct ctl_history h;
+	struct rp_cidr c;
+	size_t i;
+	int rc;
+
+	for (bits = 0; bits <= width; bits++) {
+		for (i = 0; i < cov->n && cov->e[i].prefix.bits != bits; i++)
+			;
+		if (i < cov->n)
+			continue;	/* held now: shown with its history */
+		c.addr = *a;
+		cidr_mask(&c.addr, bits);
+		c.bits = (uint8_t)bits;
+		memset(&h, 0, sizeof(h));
+		if ((rc = store_history_for(t, s->st.id, &c, ctl_history_add,
+		    &h)) != 0)
+			return rc;
+		if (h.n == 0)
+			continue;
+		if (jpast == NULL) {
+			printf("  %s  (no longer held)\n", cidr_str(&c, p));
+			ctl_explain_history_text(&h);
+		} else if (json_array_append_new(jpast, json_pack("{s:s, s:o}",
+		    "prefix", cidr_str(&c, p), "history",
+		    ctl_explain_history_json(&h))) != 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 /* Explain one source: 1 if it lists the address, 0 if not, or <0. */
 static int
 ctl_explain_source(const struct ctl *ctl, struct store_txn *t,
@@ -768,7 +807,7 @@ ctl_explain_source(const struct ctl *ctl, struct store_txn *t,
 {
 	struct ctl_covering cov = { NULL, 0, 0 };
 	char verdict[256], p[RP_CIDR_STRLEN + 1];
-	json_t *jentries = NULL;
+	json_t *jentries = NULL, *jpast = NULL;
 	int rc = 0;
 
 	if (s->in_store && (rc = store_entry_covering(t, s->st.id, a,
@@ -778,19 +817,23 @@ ctl_explain_source(const struct ctl *ctl, struct store_txn *t,
 		printf("\nsource %s: %s\n", s->name,
 		    ctl_verdict(s, &cov, verdict, sizeof(verdict)));
 	else if ((jentries = json_array()) == NULL ||
+	    (jpast = json_array()) == NULL ||
 	    json_array_append_new(jsources, json_pack("{s:s, s:b, s:s, s:o, "
-	    "s:O}", "name", s->name, "configured", s->cfg != NULL,
+	    "s:O, s:O}", "name", s->name, "configured", s->cfg != NULL,
 	    "verdict", ctl_verdict_json(s, &cov), "winner", cov.n == 0 ?
 	    json_null() : json_string(ctl_entry_prefix(&cov.e[cov.n - 1], p)),
-	    "entries", jentries)) != 0) {
+	    "entries", jentries, "past", jpast)) != 0) {
 		rc = -ENOMEM;
 		goto done;
 	}
-	if ((rc = ctl_explain_entries(ctl, t, s, &cov, jentries)) != 0)
+	if ((rc = ctl_explain_entries(ctl, t, s, &cov, jentries)) != 0 ||
+	    (s->in_store && (rc = ctl_explain_past(t, a, s, &cov,
+	    jpast)) != 0))
 		goto done;
 	rc = cov.n > 0 && !(cov.e[cov.n - 1].flags & STORE_F_EXCLUDE);
 done:
 	json_decref(jentries);
+	json_decref(jpast);
 	free(cov.e);
 	return rc;
 }
