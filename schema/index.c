@@ -130,19 +130,40 @@ chunk_groups(uint32_t n)
 	return (n + SCHEMA_CHUNK_GROUP - 1) / SCHEMA_CHUNK_GROUP;
 }
 
+/* Bytes before the groups: header, top, summary, payloads. */
 static size_t
-chunk_size(size_t kw, uint32_t n, uint32_t paylen)
+chunk_head(size_t kw, uint32_t n, uint32_t paylen)
 {
 	size_t g = chunk_groups(n), top = chunk_groups((uint32_t)g);
 
-	return SCHEMA_CHUNK_HDR + top * kw + g * kw +
-	    g * SCHEMA_CHUNK_GROUP * (kw + 4) + paylen;
+	return SCHEMA_CHUNK_HDR + top * kw + g * kw + paylen;
+}
+
+static size_t
+chunk_size(size_t kw, uint32_t n, uint32_t paylen, uint32_t pad)
+{
+	return chunk_head(kw, n, paylen) + pad +
+	    chunk_groups(n) * SCHEMA_CHUNK_GROUP * (kw + 4);
+}
+
+/*
+ * Padding that puts the groups on a 128-byte boundary of the map, so that
+ * a group's starts and offsets are one aligned pair of cache lines. A
+ * large LMDB value sits on overflow pages right after a 16-byte page
+ * header (64-bit builds); were that not so, only speed would suffer.
+ */
+static uint32_t
+chunk_pad(size_t head)
+{
+	return (uint32_t)((SCHEMA_CHUNK_ALIGN - (16 + head) %
+	    SCHEMA_CHUNK_ALIGN) % SCHEMA_CHUNK_ALIGN);
 }
 
 static int
 chunk_open(const MDB_val *v, unsigned family, struct chunk *c)
 {
 	const uint8_t *p = v->mv_data;
+	uint32_t pad;
 
 	if (v->mv_size < SCHEMA_CHUNK_HDR)
 		return -EILSEQ;
@@ -150,8 +171,10 @@ chunk_open(const MDB_val *v, unsigned family, struct chunk *c)
 	c->kw = key_width(family);
 	c->n = ld32(p);
 	c->paylen = ld32(p + 4);
+	pad = ld32(p + 8);
 	if (c->n == 0 || c->paylen == 0 || c->n > (1u << 24) ||
-	    v->mv_size != chunk_size(c->kw, c->n, c->paylen))
+	    pad >= SCHEMA_CHUNK_ALIGN ||
+	    v->mv_size != chunk_size(c->kw, c->n, c->paylen, pad))
 		return -EILSEQ;
 	c->ngroups = chunk_groups(c->n);
 	c->ntop = chunk_groups(c->ngroups);
@@ -159,7 +182,7 @@ chunk_open(const MDB_val *v, unsigned family, struct chunk *c)
 	c->top = p + SCHEMA_CHUNK_HDR;
 	c->summary = c->top + (size_t)c->ntop * c->kw;
 	c->pay = c->summary + (size_t)c->ngroups * c->kw;
-	c->groups = c->pay + c->paylen;
+	c->groups = c->pay + c->paylen + pad;
 	return 0;
 }
 
@@ -1091,9 +1114,9 @@ enc_chunk(struct encoder *e, unsigned family, const struct ivec *res,
     const struct pool *pool, size_t from, size_t to, u128 cs, size_t *len)
 {
 	size_t n = to - from, kw = key_width(family), i, ng, ntop, size;
-	size_t gsize = SCHEMA_CHUNK_GROUP * (kw + 4);
+	size_t gsize = SCHEMA_CHUNK_GROUP * (kw + 4), head;
 	uint8_t *top, *sum, *g;
-	uint32_t off, v32;
+	uint32_t off, v32, pad;
 	int rc;
 
 	if ((rc = enc_reset(e, n)) != 0)
@@ -1104,7 +1127,9 @@ enc_chunk(struct encoder *e, unsigned family, const struct ivec *res,
 			return rc;
 	ng = chunk_groups((uint32_t)n);
 	ntop = chunk_groups((uint32_t)ng);
-	size = chunk_size(kw, (uint32_t)n, (uint32_t)e->paylen);
+	head = chunk_head(kw, (uint32_t)n, (uint32_t)e->paylen);
+	pad = chunk_pad(head);
+	size = chunk_size(kw, (uint32_t)n, (uint32_t)e->paylen, pad);
 	if ((rc = enc_reserve(&e->buf, &e->cap, size)) != 0)
 		return rc;
 	memset(e->buf, 0, size);
@@ -1116,7 +1141,7 @@ enc_chunk(struct encoder *e, unsigned family, const struct ivec *res,
 
 		/* Found again: the same bytes hash to the same slot. */
 		(void)enc_payload(e, pool->buf + res->pay[from + i], &off);
-		g = sum + ng * kw + e->paylen + (i / SCHEMA_CHUNK_GROUP) * gsize;
+		g = e->buf + head + pad + (i / SCHEMA_CHUNK_GROUP) * gsize;
 		store_key(g + (i % SCHEMA_CHUNK_GROUP) * kw, s, kw);
 		memcpy(g + SCHEMA_CHUNK_GROUP * kw +
 		    (i % SCHEMA_CHUNK_GROUP) * 4, &off, 4);
@@ -1130,6 +1155,7 @@ enc_chunk(struct encoder *e, unsigned family, const struct ivec *res,
 	memcpy(e->buf, &v32, 4);
 	v32 = (uint32_t)e->paylen;
 	memcpy(e->buf + 4, &v32, 4);
+	memcpy(e->buf + 8, &pad, 4);
 	*len = size;
 	return 0;
 }

@@ -68,7 +68,7 @@ int	schema_event_val_decode(const void *buf, size_t len,
  * Interval index chunk (value of DB_INDEX4 / DB_INDEX6). The key is the
  * last address the chunk covers; the chunk covers from the previous key
  * plus one (or from 0) to its key, and its first interval starts there.
- *   u32 n, u32 payload bytes
+ *   u32 n, u32 payload bytes, u32 padding bytes before the groups, u32 0
  *   top: the first start of every 256th interval (ceil(groups / 16))
  *   summary: the first start of each group of 16 intervals
  *   payload: at each offset, u8 count, then count x {u16 source id,
@@ -76,13 +76,15 @@ int	schema_event_val_decode(const void *buf, size_t len,
  *            offset 0 always holds count 0 (not listed); each distinct
  *            payload once per chunk, next to the summary so that a
  *            lookup touches few pages
+ *   padding: zeros, so that the groups start on a 128-byte boundary
  *   groups: ceil(n / 16) x {16 starts, 16 u32 payload offsets}, the last
  *           one padded with zeros; a start is a u32 (IPv4) or u64 high,
  *           u64 low (IPv6), host order
  * Interval i covers [start i, start i+1 - 1]; the last to the chunk's key.
  * Values are read in place with unaligned-safe loads.
  */
-#define SCHEMA_CHUNK_HDR	8
+#define SCHEMA_CHUNK_HDR	16
+#define SCHEMA_CHUNK_ALIGN	128	/* groups start on this boundary */
 #define SCHEMA_CHUNK_TARGET	4096	/* intervals per chunk when split */
 #define SCHEMA_CHUNK_MAX	8192	/* split above this */
 #define SCHEMA_CHUNK_MIN	512	/* merge below this */
