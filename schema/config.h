@@ -19,6 +19,8 @@ struct cfg_server {
 	size_t	 nlisten;
 	char	*database;		/* LMDB environment directory */
 	char	*user;			/* run user after binding, or NULL */
+	uint32_t tcp_clients;		/* concurrent TCP connections */
+	int64_t	 tcp_idle_timeout;	/* seconds a TCP client may idle */
 };
 
 /* [source NAME] */
