@@ -127,7 +127,7 @@ answer_add_txt(struct answer *out, const char *txt)
 }
 
 static void
-answer_set_test_point(struct answer *out)
+answer_set_test_point(struct answer *out, unsigned flags)
 {
 	static const uint8_t listed[4] = { 127, 0, 0, 2 };
 	uint32_t code;
@@ -135,18 +135,38 @@ answer_set_test_point(struct answer *out)
 	memcpy(&code, listed, sizeof(code));	/* network byte order */
 	out->test_point = 1;
 	answer_add_code(out, code);
-	answer_add_txt(out, ANSWER_TEST_TXT);
+	if (!(flags & ANSWER_NO_TXT))
+		answer_add_txt(out, ANSWER_TEST_TXT);
+}
+
+/* The TXT of one listing source, from its template and entry e. */
+static void
+answer_add_source_txt(struct answer *out, const struct rp_addr *a,
+    const struct answer_source *as, const struct store_entry *e)
+{
+	struct template_vars v;
+	char ip[RP_CIDR_STRLEN], txt[ANSWER_TXT_LEN];
+
+	memset(&v, 0, sizeof(v));
+	v.source = as->src->name;
+	v.reason = e->reason;
+	v.reason_len = e->reason_len;
+	v.ip = cidr_addr_str(a, ip);
+	v.first_seen = e->first_seen;
+	v.last_seen = e->last_seen;
+	v.expires = e->expires;
+	v.code = as->code;
+	template_expand(as->src->txt, &v, txt, sizeof(txt));
+	answer_add_txt(out, txt);
 }
 
 /* Record one listing source: its code, and its TXT from the entry. */
 static int
 answer_add_source(struct answer *out, struct store_txn *t,
-    const struct rp_addr *a, const struct answer_match *m)
+    const struct rp_addr *a, const struct answer_match *m, unsigned flags)
 {
 	struct answer_source *as = &out->sources[out->nsources];
 	struct store_entry e;
-	struct template_vars v;
-	char ip[RP_CIDR_STRLEN], txt[ANSWER_TXT_LEN];
 	int rc;
 
 	as->src = m->src;
@@ -154,28 +174,24 @@ answer_add_source(struct answer *out, struct store_txn *t,
 	as->prefix.addr = *a;
 	as->prefix.bits = m->hit->bits;
 	cidr_mask(&as->prefix.addr, m->hit->bits);
+	as->code = m->src->code;
+	/* An A answer needs the entry only for a code of its own: the
+	 * index hit says whether it has one, so most skip this read. */
+	if ((flags & ANSWER_NO_TXT) && !(m->hit->flags & STORE_F_CODE)) {
+		out->nsources++;
+		answer_add_code(out, as->code);
+		return 0;
+	}
 	/* The index only says which entry wins; the entry has the rest. */
 	rc = store_entry_get(t, m->hit->source_id, &as->prefix, &e);
 	if (rc != 0)
 		return rc;
-	as->code = m->src->code;
 	if ((m->hit->flags & STORE_F_CODE) && e.code != 0)
 		as->code = e.code;
 	out->nsources++;
 	answer_add_code(out, as->code);
-	if (m->src->txt == NULL)
-		return 0;
-	memset(&v, 0, sizeof(v));
-	v.source = m->src->name;
-	v.reason = e.reason;
-	v.reason_len = e.reason_len;
-	v.ip = cidr_addr_str(a, ip);
-	v.first_seen = e.first_seen;
-	v.last_seen = e.last_seen;
-	v.expires = e.expires;
-	v.code = as->code;
-	template_expand(m->src->txt, &v, txt, sizeof(txt));
-	answer_add_txt(out, txt);
+	if (m->src->txt != NULL && !(flags & ANSWER_NO_TXT))
+		answer_add_source_txt(out, a, as, &e);
 	return 0;
 }
 
@@ -257,6 +273,14 @@ answer_lookup(struct answer_ctx *ctx, struct store_txn *t,
     const struct cfg_zone *zone, const struct rp_addr *a,
     struct answer *out)
 {
+	return answer_lookup_flags(ctx, t, zone, a, 0, out);
+}
+
+int
+answer_lookup_flags(struct answer_ctx *ctx, struct store_txn *t,
+    const struct cfg_zone *zone, const struct rp_addr *a,
+    unsigned flags, struct answer *out)
+{
 	struct store_hit buf[ANSWER_HITS], *hits = buf;
 	struct answer_match m[ANSWER_MAX];
 	size_t n, nm, i;
@@ -267,7 +291,7 @@ answer_lookup(struct answer_ctx *ctx, struct store_txn *t,
 	out->nsources = out->ncodes = out->ntxt = 0;
 	switch (answer_test_point(a)) {
 	case ANSWER_POINT_LISTED:
-		answer_set_test_point(out);
+		answer_set_test_point(out, flags);
 		return 0;
 	case ANSWER_POINT_UNLISTED:
 		return 0;
@@ -278,7 +302,7 @@ answer_lookup(struct answer_ctx *ctx, struct store_txn *t,
 		return rc;
 	rc = answer_match(ctx, t, zone, hits, n, m, &nm);
 	for (i = 0; rc == 0 && i < nm; i++)
-		rc = answer_add_source(out, t, a, &m[i]);
+		rc = answer_add_source(out, t, a, &m[i], flags);
 	if (hits != buf)
 		free(hits);
 	if (rc != 0)

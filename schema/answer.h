@@ -67,4 +67,16 @@ int	answer_lookup(struct answer_ctx *ctx, struct store_txn *t,
 	    const struct cfg_zone *zone, const struct rp_addr *a,
 	    struct answer *out);
 
+/* answer_lookup_flags() flags. */
+#define ANSWER_NO_TXT	0x1	/* codes only: ntxt is 0 */
+
+/*
+ * answer_lookup() with flags. ANSWER_NO_TXT skips the TXT templates and
+ * the entry reads only they need, for the DNS daemon's A queries: codes,
+ * sources and test_point are as answer_lookup() gives them.
+ */
+int	answer_lookup_flags(struct answer_ctx *ctx, struct store_txn *t,
+	    const struct cfg_zone *zone, const struct rp_addr *a,
+	    unsigned flags, struct answer *out);
+
 #endif

@@ -1,5 +1,5 @@
 /* store.c -- the LMDB environment: open, transactions, entries, sources,
- * history. The interval index lives in index.c. */
+ * history. The interval index lives in index*.c. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
