@@ -10,7 +10,29 @@
 unsigned
 cidr_family_bits(unsigned family)
 {
-	return family == RP_AF_INET ? 32 : 128;
+	return family == RP_AF_INET6 ? 128 : 32;
+}
+
+int
+cidr_parse_asn(const char *s, struct rp_cidr *c)
+{
+	unsigned long v;
+	char *end;
+
+	if ((s[0] != 'A' && s[0] != 'a') || (s[1] != 'S' && s[1] != 's') ||
+	    s[2] < '0' || s[2] > '9' || strlen(s) > 12)
+		return -EINVAL;
+	v = strtoul(s + 2, &end, 10);
+	if (*end != '\0' || v > 0xffffffffUL)
+		return -EINVAL;
+	memset(c, 0, sizeof(*c));
+	c->addr.family = RP_AF_ASN;
+	c->addr.bytes[0] = (uint8_t)(v >> 24);
+	c->addr.bytes[1] = (uint8_t)(v >> 16);
+	c->addr.bytes[2] = (uint8_t)(v >> 8);
+	c->addr.bytes[3] = (uint8_t)v;
+	c->bits = 32;
+	return 0;
 }
 
 int
@@ -219,6 +241,12 @@ cidr_range_split(const struct rp_addr *lo, const struct rp_addr *hi,
 char *
 cidr_addr_str(const struct rp_addr *a, char *buf)
 {
+	if (a->family == RP_AF_ASN) {
+		snprintf(buf, RP_CIDR_STRLEN, "AS%u",
+		    (unsigned)a->bytes[0] << 24 | (unsigned)a->bytes[1] << 16 |
+		    (unsigned)a->bytes[2] << 8 | a->bytes[3]);
+		return buf;
+	}
 	if (inet_ntop(a->family == RP_AF_INET ? AF_INET : AF_INET6, a->bytes,
 	    buf, RP_CIDR_STRLEN) == NULL)
 		strcpy(buf, "?");
@@ -231,6 +259,8 @@ cidr_str(const struct rp_cidr *c, char *buf)
 	size_t len;
 
 	cidr_addr_str(&c->addr, buf);
+	if (c->addr.family == RP_AF_ASN)
+		return buf;
 	len = strlen(buf);
 	snprintf(buf + len, RP_CIDR_STRLEN - len, "/%u", c->bits);
 	return buf;

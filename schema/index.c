@@ -238,6 +238,8 @@ index_lookup(struct store_txn *t, const struct rp_addr *a,
 	int rc;
 
 	*n = 0;
+	if (a->family != RP_AF_INET && a->family != RP_AF_INET6)
+		return -EINVAL;
 	rc = t->write ? cursor_find(t, a->family, av, &v) :
 	    dir_find(t, a->family, av, &v);
 	if (rc == -ENOENT)

@@ -29,7 +29,9 @@ enum store_event_type {
 	STORE_EV_CHANGED	/* same prefix, new code, reason or flags */
 };
 
-/* One listed (or excluded) prefix of one source. */
+/* One listed (or excluded) prefix of one source. A prefix of family
+ * RP_AF_ASN lists an autonomous system: it is stored, counted, explained
+ * and has history like any entry, but is not in the address index. */
 struct store_entry {
 	struct rp_cidr	 prefix;
 	uint16_t	 source_id;

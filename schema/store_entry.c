@@ -37,6 +37,8 @@ mark_dirty(struct store_txn *t, const struct rp_cidr *c)
 	size_t cap;
 
 	t->changed = 1;
+	if (c->addr.family == RP_AF_ASN)
+		return 0;	/* ASN listings are not in the address index */
 	if (t->full[slot])
 		return 0;
 	if (++t->nfam[slot] > STORE_DIRTY_MAX) {

@@ -172,6 +172,24 @@ cidr_contains_first_last_next(void **state)
 	assert_true(cidr_addr_cmp(&a, &b) < 0);	/* IPv4 first */
 }
 
+static void
+cidr_parses_and_prints_asn(void **state)
+{
+	struct rp_cidr c;
+
+	(void)state;
+	assert_int_equal(cidr_parse_asn("AS932", &c), 0);
+	assert_int_equal(c.addr.family, RP_AF_ASN);
+	assert_int_equal(c.bits, 32);
+	assert_string_equal(str(&c), "AS932");
+	assert_int_equal(cidr_parse_asn("as4294967295", &c), 0);
+	assert_string_equal(str(&c), "AS4294967295");
+	assert_int_not_equal(cidr_parse_asn("AS4294967296", &c), 0);
+	assert_int_not_equal(cidr_parse_asn("AS", &c), 0);
+	assert_int_not_equal(cidr_parse_asn("932", &c), 0);
+	assert_int_not_equal(cidr_parse_asn("AS-1", &c), 0);
+}
+
 int
 main(void)
 {
@@ -183,6 +201,7 @@ main(void)
 		cmocka_unit_test(cidr_range_parses_and_orders),
 		cmocka_unit_test(cidr_range_splits_into_minimal_prefixes),
 		cmocka_unit_test(cidr_contains_first_last_next),
+		cmocka_unit_test(cidr_parses_and_prints_asn),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -567,6 +567,35 @@ store_chunks_split_and_merge(void **state)
 }
 
 static void
+store_keeps_asn_listings_out_of_the_index(void **state)
+{
+	struct fixture *f = *state;
+	struct store_txn *t;
+	struct store_entry e = { 0 }, got;
+	struct store_source s;
+	uint16_t a;
+
+	assert_int_equal(store_txn_begin(f->st, 1, &t), 0);
+	a = source(t, "asndrop");
+	assert_int_equal(cidr_parse_asn("AS932", &e.prefix), 0);
+	e.source_id = a;
+	e.reason = "XNNET";
+	e.reason_len = 5;
+	assert_int_equal(store_entry_put(t, &e, NULL), 0);
+	put(t, a, "192.0.2.0/24", 0);
+	assert_int_equal(store_txn_commit(t), 0);
+	assert_int_equal(store_txn_begin(f->st, 0, &t), 0);
+	assert_int_equal(store_entry_get(t, a, &e.prefix, &got), 0);
+	assert_memory_equal(got.reason, "XNNET", 5);
+	assert_int_equal(store_source_get(t, "asndrop", &s), 0);
+	assert_int_equal(s.entries, 2);
+	assert_int_equal(store_verify(t, NULL, NULL), 0);
+	store_txn_abort(t);
+	assert_string_equal(hits_of(f->st, "0.0.3.164"), "");
+	assert_string_equal(hits_of(f->st, "192.0.2.1"), "1/24");
+}
+
+static void
 store_aborted_txn_changes_nothing(void **state)
 {
 	struct fixture *f = *state;
@@ -632,6 +661,8 @@ main(void)
 		    store_matches_model_under_random_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    store_chunks_split_and_merge, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    store_keeps_asn_listings_out_of_the_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    store_aborted_txn_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(
