@@ -170,6 +170,9 @@ schema_source_val(uint8_t *buf, const struct store_source *s)
 	p = put_str(p + 50, s->etag, sizeof(s->etag));
 	p = put_str(p, s->last_modified, sizeof(s->last_modified));
 	p = put_str(p, s->last_error, sizeof(s->last_error));
+	put_u32le(p, s->failures);
+	put_u64le(p + 4, (uint64_t)s->retry_after);
+	p = put_str(p + 12, s->last_warning, sizeof(s->last_warning));
 	return (size_t)(p - buf);
 }
 
@@ -193,6 +196,13 @@ schema_source_val_decode(const void *vbuf, size_t len, struct store_source *s)
 	p = get_str(buf + 50, end, s->etag, sizeof(s->etag));
 	p = get_str(p, end, s->last_modified, sizeof(s->last_modified));
 	p = get_str(p, end, s->last_error, sizeof(s->last_error));
+	if (p == end)
+		return 0;	/* written before the fields below existed */
+	if (p == NULL || end - p < 12)
+		return -EILSEQ;
+	s->failures = get_u32le(p);
+	s->retry_after = (int64_t)get_u64le(p + 4);
+	p = get_str(p + 12, end, s->last_warning, sizeof(s->last_warning));
 	return p == end ? 0 : -EILSEQ;
 }
 

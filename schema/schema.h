@@ -51,8 +51,11 @@ int	schema_entry_val_decode(const void *buf, size_t len,
 
 /* Source record: u16 id, i64 last_attempt, last_success, last_change,
  * u64 entries, u32 added, kept, removed, rejected, then three strings
- * (u16 length + bytes): etag, last_modified, last_error. */
-#define SCHEMA_SOURCE_VAL_MAX	(2 + 3 * 8 + 8 + 4 * 4 + 3 * 2 + 256 + 64 + 512)
+ * (u16 length + bytes): etag, last_modified, last_error; then u32
+ * failures, i64 retry_after, string last_warning (a record that ends
+ * before them reads as 0, 0, ""). */
+#define SCHEMA_SOURCE_VAL_MAX	(2 + 3 * 8 + 8 + 4 * 4 + 3 * 2 + 256 + 64 + \
+				 512 + 4 + 8 + 2 + 256)
 size_t	schema_source_val(uint8_t *buf, const struct store_source *s);
 int	schema_source_val_decode(const void *buf, size_t len,
 	    struct store_source *s);

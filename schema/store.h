@@ -56,6 +56,9 @@ struct store_source {
 	char		etag[256];
 	char		last_modified[64];
 	char		last_error[512];	/* "" after a success */
+	uint32_t	failures;	/* failed attempts since the last success */
+	int64_t		retry_after;	/* no fetch before this (Retry-After) */
+	char		last_warning[256];	/* of the last import, or "" */
 };
 
 /* A source listing an address: the winning (most specific) entry. */

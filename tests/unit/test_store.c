@@ -161,8 +161,14 @@ schema_source_and_event_roundtrip(void **state)
 	s.rejected = 3;
 	strcpy(s.etag, "\"abc\"");
 	strcpy(s.last_error, "HTTP 503");
+	s.failures = 3;
+	s.retry_after = 99;
+	strcpy(s.last_warning, "EDROP retired");
 	len = schema_source_val(buf, &s);
 	assert_int_equal(schema_source_val_decode(buf, len, &d), 0);
+	assert_int_equal(d.failures, 3);
+	assert_int_equal(d.retry_after, 99);
+	assert_string_equal(d.last_warning, "EDROP retired");
 	assert_int_equal(d.id, 7);
 	assert_int_equal(d.entries, 99);
 	assert_string_equal(d.etag, "\"abc\"");
