@@ -36,6 +36,9 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# Tests may include any module's header; the programs keep their layers.
+$(BUILD)/obj/tests/%.o: CPPFLAGS += -Iserver -Iimporters
+
 $(LIB): $(call obj,$(LIB_SRC))
 	$(AR) rcs $@ $^
 $(IMP_LIB): $(call obj,$(IMP_SRC))

@@ -1,0 +1,665 @@
+/* listen.c -- UDP (recvmmsg batches) and TCP (framed, pipelined) serving. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include <uv.h>
+
+#include "listen.h"
+#include "log.h"
+
+/*
+ * libuv splits a UDP receive buffer into 64 KiB chunks, one datagram
+ * each, and reads up to 20 of them with one recvmmsg() (UV_UDP_RECVMMSG,
+ * unix/udp.c). One buffer of that size serves every UDP socket: a batch
+ * is answered, and its answers sent, before the next one is read.
+ */
+#define UDP_CHUNK	(64 * 1024)
+#define UDP_BATCH	20
+#define UDP_RCVBUF	(4 * 1024 * 1024)	/* kernel queue for bursts */
+
+#define TCP_BACKLOG	128
+#define TCP_READ_MIN	4096		/* room offered to each read */
+#define TCP_IN_MAX	(2 + QUERY_MAX_MSG + TCP_READ_MIN)
+#define TCP_OUT_MAX	(64 * 1024)	/* stop reading beyond this */
+#define WARN_EVERY_MS	10000		/* one warning per kind and period */
+
+/* A growable byte buffer; memory is kept for reuse when emptied. */
+struct lbuf {
+	uint8_t	*p;
+	size_t	 len;
+	size_t	 cap;
+};
+
+/*
+ * The answers to one recvmmsg batch, sent with one sendmmsg when the
+ * batch ends. A UDP answer never exceeds QUERY_EDNS_SIZE (query.h).
+ */
+struct udp_out {
+	struct mmsghdr		 msg[UDP_BATCH];
+	struct iovec		 iov[UDP_BATCH];
+	struct sockaddr_storage	 peer[UDP_BATCH];
+	uint8_t			 buf[UDP_BATCH][QUERY_EDNS_SIZE];
+	unsigned		 n;
+};
+
+/* One listen address: its UDP socket and TCP listener. */
+struct listener {
+	struct listen_set	*ls;
+	struct listener		*next;
+	uv_udp_t		 udp;
+	uv_tcp_t		 tcp;
+	int			 nopen;		/* handles not yet closed */
+	char			 name[64];
+};
+
+/* One TCP client. */
+struct tcp_conn {
+	struct listen_set	*ls;
+	struct tcp_conn		*prev, *next;
+	uv_tcp_t		 h;
+	uv_timer_t		 idle;
+	uv_write_t		 wreq;
+	struct lbuf		 in;	/* bytes read, not yet answered */
+	struct lbuf		 out;	/* answers waiting for the next write */
+	struct lbuf		 wbuf;	/* the bytes of the write in flight */
+	int			 nopen;
+	unsigned		 writing:1, reading:1, eof:1, closing:1;
+};
+
+struct listen_set {
+	uv_loop_t		*loop;
+	listen_answer_fn	*answer;
+	void			*arg;
+	struct listener		*listeners;
+	struct tcp_conn		*conns;
+	unsigned		 max_clients;
+	uint64_t		 idle_ms;
+	size_t			 nhandles;	/* open, all kinds */
+	int			 closing;
+	uint8_t			*rbuf;	/* UDP receive: UDP_BATCH chunks */
+	struct udp_out		*uout;	/* UDP answers of one batch */
+	uint8_t			*resp;	/* a TCP answer after 2 bytes */
+	uint64_t		 warned[3]; /* uv_now() of the last warning */
+	struct listen_stats	 stats;
+};
+
+enum { WARN_UDP, WARN_ACCEPT, WARN_TCP };
+
+static void	conn_process(struct tcp_conn *);
+static void	conn_read(uv_stream_t *, ssize_t, const uv_buf_t *);
+
+/* Rate limit: true when a warning of this kind may be logged now. */
+static int
+listen_may_warn(struct listen_set *ls, int kind)
+{
+	uint64_t now = uv_now(ls->loop);
+
+	if (ls->warned[kind] != 0 && now - ls->warned[kind] < WARN_EVERY_MS)
+		return 0;
+	ls->warned[kind] = now;
+	return 1;
+}
+
+static int
+lbuf_reserve(struct lbuf *b, size_t room, size_t max)
+{
+	size_t cap = b->cap != 0 ? b->cap : 4096;
+	uint8_t *p;
+
+	while (cap - b->len < room && cap < max)
+		cap *= 2;
+	if (cap > max)
+		cap = max;
+	if (cap - b->len < room)
+		return -ENOBUFS;
+	if (cap == b->cap)
+		return 0;
+	if ((p = realloc(b->p, cap)) == NULL)
+		return -ENOMEM;
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+static void
+listen_free(struct listen_set *ls)
+{
+	free(ls->rbuf);
+	free(ls->uout);
+	free(ls->resp);
+	free(ls);
+}
+
+/* A handle of ls finished closing: free ls after the last one. */
+static void
+listen_handle_gone(struct listen_set *ls)
+{
+	if (--ls->nhandles == 0 && ls->closing)
+		listen_free(ls);
+}
+
+/* ---- UDP ---------------------------------------------------------------- */
+
+static void
+udp_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	struct listener *l = h->data;
+
+	(void)suggested;
+	*buf = uv_buf_init((char *)l->ls->rbuf, UDP_CHUNK * UDP_BATCH);
+}
+
+/*
+ * Send the batch's answers with as few sendmmsg() calls as the kernel
+ * allows. The socket is libuv's, but libuv never queues on it (we do
+ * not use uv_udp_send), so writing to it directly is safe. A refused
+ * answer is dropped and counted: the client will retry.
+ */
+static void
+udp_flush(struct listener *l)
+{
+	struct listen_set *ls = l->ls;
+	struct udp_out *o = ls->uout;
+	uv_os_fd_t fd;
+	unsigned i = 0;
+	int rc;
+
+	if (o->n == 0)
+		return;
+	if (uv_fileno((uv_handle_t *)&l->udp, &fd) != 0) {
+		ls->stats.udp_send_failed += o->n;
+		o->n = 0;
+		return;
+	}
+	while (i < o->n) {
+		rc = sendmmsg(fd, o->msg + i, o->n - i, MSG_DONTWAIT);
+		if (rc > 0) {
+			ls->stats.udp_out += (unsigned)rc;
+			i += (unsigned)rc;
+			continue;
+		}
+		if (rc < 0 && errno == EINTR)
+			continue;
+		ls->stats.udp_send_failed++;
+		if (listen_may_warn(ls, WARN_UDP))
+			log_warn("%s: UDP send (answers dropped: %llu)",
+			    l->name,
+			    (unsigned long long)ls->stats.udp_send_failed);
+		i++;
+	}
+	o->n = 0;
+}
+
+/* Answer one datagram into the batch's next slot. */
+static void
+udp_answer(struct listener *l, const uint8_t *in, size_t len,
+    const struct sockaddr *peer)
+{
+	struct listen_set *ls = l->ls;
+	struct udp_out *o = ls->uout;
+	unsigned k = o->n;
+	size_t n;
+
+	ls->stats.udp_in++;
+	n = ls->answer(ls->arg, in, len, o->buf[k], QUERY_EDNS_SIZE,
+	    QUERY_UDP);
+	if (n == 0)
+		return;
+	memcpy(&o->peer[k], peer, peer->sa_family == AF_INET6 ?
+	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
+	o->iov[k].iov_base = o->buf[k];
+	o->iov[k].iov_len = n;
+	memset(&o->msg[k], 0, sizeof(o->msg[k]));
+	o->msg[k].msg_hdr.msg_name = &o->peer[k];
+	o->msg[k].msg_hdr.msg_namelen = peer->sa_family == AF_INET6 ?
+	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	o->msg[k].msg_hdr.msg_iov = &o->iov[k];
+	o->msg[k].msg_hdr.msg_iovlen = 1;
+	if (++o->n == UDP_BATCH)
+		udp_flush(l);
+}
+
+/*
+ * With recvmmsg, each datagram comes as a UV_UDP_MMSG_CHUNK and the batch
+ * ends with UV_UDP_MMSG_FREE (the whole buffer back, nothing read): the
+ * answers go out then. Without it (an old kernel) each datagram comes
+ * alone, flags 0, and is answered at once. An empty read (addr NULL)
+ * ends a batch too. The receive buffer is ours for good.
+ */
+static void
+udp_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
+    const struct sockaddr *addr, unsigned flags)
+{
+	struct listener *l = h->data;
+
+	if (nread < 0 || (flags & UV_UDP_PARTIAL)) {
+		l->ls->stats.udp_recv_failed++;
+		if (nread < 0 && listen_may_warn(l->ls, WARN_UDP))
+			log_warnx("%s: UDP receive: %s", l->name,
+			    uv_strerror((int)nread));
+	} else if (addr != NULL && !(flags & UV_UDP_MMSG_FREE))
+		udp_answer(l, (const uint8_t *)buf->base, (size_t)nread,
+		    addr);
+	if (!(flags & UV_UDP_MMSG_CHUNK))
+		udp_flush(l);
+}
+
+/* ---- TCP connections ---------------------------------------------------- */
+
+static void
+conn_closed(uv_handle_t *h)
+{
+	struct tcp_conn *c = h->data;
+	struct listen_set *ls = c->ls;
+
+	if (--c->nopen == 0) {
+		free(c->in.p);
+		free(c->out.p);
+		free(c->wbuf.p);
+		free(c);
+	}
+	listen_handle_gone(ls);
+}
+
+static void
+conn_unlink(struct tcp_conn *c)
+{
+	struct listen_set *ls = c->ls;
+
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else if (ls->conns == c)
+		ls->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	c->prev = c->next = NULL;
+	ls->stats.tcp_open--;
+}
+
+/* Close c; a write in flight is cancelled (its callback sees closing). */
+static void
+conn_close(struct tcp_conn *c)
+{
+	if (c->closing)
+		return;
+	c->closing = 1;
+	conn_unlink(c);
+	uv_close((uv_handle_t *)&c->h, conn_closed);
+	uv_close((uv_handle_t *)&c->idle, conn_closed);
+}
+
+static void
+conn_idle(uv_timer_t *t)
+{
+	struct tcp_conn *c = t->data;
+
+	c->ls->stats.tcp_timeouts++;
+	conn_close(c);
+}
+
+static void
+conn_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	struct tcp_conn *c = h->data;
+
+	(void)suggested;
+	/* Reading stops while a whole message waits, so what is buffered
+	 * here is less than one message and TCP_IN_MAX always leaves room;
+	 * a failed allocation comes back as UV_ENOBUFS. */
+	if (lbuf_reserve(&c->in, TCP_READ_MIN, TCP_IN_MAX) != 0) {
+		*buf = uv_buf_init(NULL, 0);
+		return;
+	}
+	*buf = uv_buf_init((char *)c->in.p + c->in.len,
+	    (unsigned)(c->in.cap - c->in.len));
+}
+
+static void
+conn_written(uv_write_t *req, int status)
+{
+	struct tcp_conn *c = req->data;
+
+	c->writing = 0;
+	c->wbuf.len = 0;
+	if (c->closing)
+		return;
+	if (status < 0) {
+		conn_close(c);
+		return;
+	}
+	/* Output drained: answer what waited, and read again. */
+	conn_process(c);
+}
+
+/* Hand the queued answers to libuv, unless a write is in flight. */
+static void
+conn_flush(struct tcp_conn *c)
+{
+	struct lbuf t;
+	uv_buf_t b;
+
+	if (c->writing || c->closing || c->out.len == 0)
+		return;
+	t = c->wbuf;
+	c->wbuf = c->out;
+	c->out = t;
+	b = uv_buf_init((char *)c->wbuf.p, (unsigned)c->wbuf.len);
+	c->wreq.data = c;
+	if (uv_write(&c->wreq, (uv_stream_t *)&c->h, &b, 1,
+	    conn_written) != 0) {
+		conn_close(c);
+		return;
+	}
+	c->writing = 1;
+}
+
+/* Answer one message and queue the answer with its length prefix. */
+static int
+conn_answer(struct tcp_conn *c, const uint8_t *msg, size_t len)
+{
+	struct listen_set *ls = c->ls;
+	size_t n;
+
+	ls->stats.tcp_in++;
+	uv_timer_start(&c->idle, conn_idle, ls->idle_ms, 0);
+	n = ls->answer(ls->arg, msg, len, ls->resp + 2, QUERY_MAX_MSG,
+	    QUERY_TCP);
+	if (n == 0)
+		return 0;
+	if (lbuf_reserve(&c->out, n + 2, SIZE_MAX) != 0)
+		return -ENOMEM;
+	ls->resp[0] = (uint8_t)(n >> 8);
+	ls->resp[1] = (uint8_t)n;
+	memcpy(c->out.p + c->out.len, ls->resp, n + 2);
+	c->out.len += n + 2;
+	ls->stats.tcp_out++;
+	return 0;
+}
+
+/* Read only while the queued output is small: a client that does not
+ * read its answers must not make us buffer without bound. */
+static void
+conn_flow(struct tcp_conn *c, int blocked)
+{
+	if (blocked && c->reading) {
+		uv_read_stop((uv_stream_t *)&c->h);
+		c->reading = 0;
+	} else if (!blocked && !c->reading && !c->eof) {
+		if (uv_read_start((uv_stream_t *)&c->h, conn_alloc,
+		    conn_read) != 0) {
+			conn_close(c);
+			return;
+		}
+		c->reading = 1;
+	}
+}
+
+/*
+ * Answer every whole message buffered, in order, while the queued output
+ * is below TCP_OUT_MAX; then write, and decide whether to read on.
+ */
+static void
+conn_process(struct tcp_conn *c)
+{
+	size_t off = 0, len;
+	int blocked = 0;
+
+	while (c->in.len - off >= 2) {
+		len = (size_t)c->in.p[off] << 8 | c->in.p[off + 1];
+		if (c->in.len - off - 2 < len)
+			break;
+		if (c->out.len >= TCP_OUT_MAX) {
+			blocked = 1;
+			break;
+		}
+		if (conn_answer(c, c->in.p + off + 2, len) != 0) {
+			conn_close(c);
+			return;
+		}
+		off += 2 + len;
+	}
+	if (off > 0) {
+		memmove(c->in.p, c->in.p + off, c->in.len - off);
+		c->in.len -= off;
+	}
+	conn_flush(c);
+	if (c->closing)
+		return;
+	/* After EOF, what is left is part of a message that never ends. */
+	if (c->eof && !blocked && !c->writing && c->out.len == 0)
+		conn_close(c);
+	else
+		conn_flow(c, blocked);
+}
+
+static void
+conn_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+	struct tcp_conn *c = s->data;
+
+	(void)buf;
+	if (nread == UV_EOF) {
+		/* A client may half-close after its queries: answer them. */
+		c->eof = 1;
+		c->reading = 0;
+		uv_read_stop(s);
+		conn_process(c);
+		return;
+	}
+	if (nread < 0) {
+		if (nread != UV_ECONNRESET && listen_may_warn(c->ls, WARN_TCP))
+			log_warnx("TCP read: %s", uv_strerror((int)nread));
+		conn_close(c);
+		return;
+	}
+	if (nread == 0)
+		return;
+	c->in.len += (size_t)nread;
+	conn_process(c);
+}
+
+/* Take a new connection; over the tcp-clients cap, close it at once. */
+static void
+tcp_accept(uv_stream_t *srv, int status)
+{
+	struct listener *l = srv->data;
+	struct listen_set *ls = l->ls;
+	struct tcp_conn *c;
+
+	if (status < 0 || (c = calloc(1, sizeof(*c))) == NULL) {
+		if (listen_may_warn(ls, WARN_ACCEPT))
+			log_warnx("%s: TCP accept: %s", l->name, status < 0 ?
+			    uv_strerror(status) : "out of memory");
+		return;
+	}
+	c->ls = ls;
+	uv_tcp_init(ls->loop, &c->h);
+	c->h.data = c;
+	c->nopen = 1;
+	ls->nhandles++;
+	if (uv_accept(srv, (uv_stream_t *)&c->h) != 0 ||
+	    ls->stats.tcp_open >= ls->max_clients) {
+		ls->stats.tcp_refused++;
+		c->closing = 1;
+		uv_close((uv_handle_t *)&c->h, conn_closed);
+		return;
+	}
+	uv_timer_init(ls->loop, &c->idle);
+	c->idle.data = c;
+	c->nopen++;
+	ls->nhandles++;
+	if ((c->next = ls->conns) != NULL)
+		c->next->prev = c;
+	ls->conns = c;
+	ls->stats.tcp_open++;
+	ls->stats.tcp_accepted++;
+	uv_tcp_nodelay(&c->h, 1);
+	uv_timer_start(&c->idle, conn_idle, ls->idle_ms, 0);
+	conn_flow(c, 0);
+}
+
+/* ---- Listeners ---------------------------------------------------------- */
+
+/* "A.B.C.D:PORT" or "[V6]:PORT" into ss. 0 or -EINVAL. */
+static int
+listen_parse(const char *addr, struct sockaddr_storage *ss)
+{
+	char host[INET6_ADDRSTRLEN + 1], *end;
+	const char *h = addr, *colon;
+	unsigned long port;
+	size_t hlen;
+
+	if (addr[0] == '[') {
+		h = addr + 1;
+		if ((colon = strchr(h, ']')) == NULL || colon[1] != ':')
+			return -EINVAL;
+		hlen = (size_t)(colon++ - h);
+	} else {
+		if ((colon = strrchr(addr, ':')) == NULL)
+			return -EINVAL;
+		hlen = (size_t)(colon - addr);
+	}
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (hlen >= sizeof(host) || errno != 0 || *end != '\0' ||
+	    end == colon + 1 || port == 0 || port > 65535)
+		return -EINVAL;
+	memcpy(host, h, hlen);
+	host[hlen] = '\0';
+	memset(ss, 0, sizeof(*ss));
+	if (addr[0] == '[')
+		return uv_ip6_addr(host, (int)port,
+		    (struct sockaddr_in6 *)ss) == 0 ? 0 : -EINVAL;
+	return uv_ip4_addr(host, (int)port, (struct sockaddr_in *)ss) == 0 ?
+	    0 : -EINVAL;
+}
+
+static void
+listener_closed(uv_handle_t *h)
+{
+	struct listener *l = h->data;
+	struct listen_set *ls = l->ls;
+
+	if (--l->nopen == 0)
+		free(l);
+	listen_handle_gone(ls);
+}
+
+static void
+listener_close(struct listener *l)
+{
+	uv_close((uv_handle_t *)&l->udp, listener_closed);
+	uv_close((uv_handle_t *)&l->tcp, listener_closed);
+}
+
+static int
+listener_start(struct listener *l, const struct sockaddr *sa)
+{
+	unsigned v6 = sa->sa_family == AF_INET6;
+	int rc, size = UDP_RCVBUF;
+
+	if ((rc = uv_udp_bind(&l->udp, sa, v6 ? UV_UDP_IPV6ONLY : 0)) != 0 ||
+	    (rc = uv_udp_recv_start(&l->udp, udp_alloc, udp_recv)) != 0 ||
+	    (rc = uv_tcp_bind(&l->tcp, sa, v6 ? UV_TCP_IPV6ONLY : 0)) != 0 ||
+	    (rc = uv_listen((uv_stream_t *)&l->tcp, TCP_BACKLOG,
+	    tcp_accept)) != 0)
+		return rc;
+	/* Best effort: the kernel caps it at net.core.rmem_max. */
+	if (uv_recv_buffer_size((uv_handle_t *)&l->udp, &size) != 0)
+		log_debug("%s: cannot enlarge the UDP receive buffer",
+		    l->name);
+	return 0;
+}
+
+/* ---- The API ------------------------------------------------------------ */
+
+int
+listen_new(struct listen_set **out, uv_loop_t *loop,
+    listen_answer_fn *answer, void *arg, unsigned max_clients,
+    uint64_t idle_ms)
+{
+	struct listen_set *ls;
+
+	*out = NULL;
+	if ((ls = calloc(1, sizeof(*ls))) == NULL ||
+	    (ls->rbuf = malloc(UDP_CHUNK * UDP_BATCH)) == NULL ||
+	    (ls->uout = calloc(1, sizeof(*ls->uout))) == NULL ||
+	    (ls->resp = malloc(2 + QUERY_MAX_MSG)) == NULL) {
+		if (ls != NULL)
+			listen_free(ls);
+		return -ENOMEM;
+	}
+	ls->loop = loop;
+	ls->answer = answer;
+	ls->arg = arg;
+	listen_set_limits(ls, max_clients, idle_ms);
+	*out = ls;
+	return 0;
+}
+
+int
+listen_add(struct listen_set *ls, const char *addr)
+{
+	struct sockaddr_storage ss;
+	struct listener *l;
+	int rc;
+
+	if ((rc = listen_parse(addr, &ss)) != 0)
+		return rc;
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return -ENOMEM;
+	l->ls = ls;
+	snprintf(l->name, sizeof(l->name), "%s", addr);
+	/* No address family yet: the sockets are made by bind. */
+	uv_udp_init_ex(ls->loop, &l->udp, AF_UNSPEC | UV_UDP_RECVMMSG);
+	uv_tcp_init(ls->loop, &l->tcp);
+	l->udp.data = l;
+	l->tcp.data = l;
+	l->nopen = 2;
+	ls->nhandles += 2;
+	if ((rc = listener_start(l, (const struct sockaddr *)&ss)) != 0) {
+		listener_close(l);
+		return rc;
+	}
+	l->next = ls->listeners;
+	ls->listeners = l;
+	log_debug("%s: UDP%s and TCP", addr,
+	    uv_udp_using_recvmmsg(&l->udp) ? " (recvmmsg)" : "");
+	return 0;
+}
+
+void
+listen_set_limits(struct listen_set *ls, unsigned max_clients,
+    uint64_t idle_ms)
+{
+	ls->max_clients = max_clients;
+	ls->idle_ms = idle_ms;
+}
+
+const struct listen_stats *
+listen_stats(const struct listen_set *ls)
+{
+	return &ls->stats;
+}
+
+void
+listen_close(struct listen_set *ls)
+{
+	struct listener *l;
+
+	if (ls == NULL)
+		return;
+	ls->closing = 1;
+	while ((l = ls->listeners) != NULL) {
+		ls->listeners = l->next;
+		listener_close(l);
+	}
+	while (ls->conns != NULL)
+		conn_close(ls->conns);
+	if (ls->nhandles == 0)
+		listen_free(ls);
+}

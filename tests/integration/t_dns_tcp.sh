@@ -1,0 +1,160 @@
+#!/bin/bash
+# t_dns_tcp.sh -- DNS over TCP: pipelined queries answered in order, a
+# half-closed client still answered, a client that does not read its
+# answers (flow control), split messages, the idle timeout and the cap
+# on concurrent connections (tcp-clients, tcp-idle-timeout).
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=lib_dns.sh
+. "$(dirname "$0")/lib_dns.sh"
+
+cp "$(fixture spamhaus-drop/drop.txt)" "$T/drop.txt"
+make_conf <<EOF
+[source drop]
+url  = file://$T/drop.txt
+txt  = Listed by \$source: \$reason
+
+[zone bl.test]
+sources = drop
+EOF
+sed -i '/^database/a tcp-clients = 4\ntcp-idle-timeout = 2s' "$CONF"
+run_import --force
+[ "$RC" = 0 ] || { show_last; die "import failed"; }
+start_reputed
+
+cat >"$T/tcp.py" <<'EOF'
+import socket, struct, sys, time
+
+addr = ("127.0.0.1", int(sys.argv[1]))
+LISTED = "1.16.10.1.bl.test"
+
+def query(qid, name, qtype=1):
+    q = struct.pack(">HHHHHH", qid, 0x0100, 1, 0, 0, 0)
+    for label in name.split("."):
+        q += bytes([len(label)]) + label.encode()
+    q += b"\0" + struct.pack(">HH", qtype, 1)
+    return struct.pack(">H", len(q)) + q
+
+def read_exact(s, n):
+    d = b""
+    while len(d) < n:
+        c = s.recv(n - len(d))
+        if not c:
+            return None
+        d += c
+    return d
+
+def answers(s, n):
+    """The ids and rcodes of the next n answers; None at EOF."""
+    out = []
+    for _ in range(n):
+        h = read_exact(s, 2)
+        if h is None:
+            return None
+        m = read_exact(s, struct.unpack(">H", h)[0])
+        if m is None:
+            return None
+        out.append((struct.unpack(">H", m[:2])[0], m[3] & 0xF))
+    return out
+
+def check(ok, what):
+    print("%s %s" % ("PASS" if ok else "FAIL", what))
+
+def closed_within(s, secs):
+    """Seconds until the server closed s, or None if it did not."""
+    s.settimeout(secs)
+    t0 = time.time()
+    try:
+        if s.recv(1) == b"":
+            return time.time() - t0
+    except (socket.timeout, ConnectionResetError):
+        pass
+    return None
+
+# Pipelining: 300 queries in one write, 300 answers in the same order.
+s = socket.create_connection(addr)
+s.settimeout(5)
+names = [LISTED, "1.0.0.127.bl.test", "example.org"]
+s.sendall(b"".join(query(i, names[i % 3]) for i in range(300)))
+got = answers(s, 300)
+check(got is not None and [a[0] for a in got] == list(range(300)),
+      "300 pipelined queries answered in order")
+check(got is not None and [a[1] for a in got[:3]] == [0, 3, 5],
+      "pipelined rcodes NOERROR, NXDOMAIN, REFUSED")
+
+# A message split into single bytes.
+msg = query(4242, LISTED)
+for b in msg:
+    s.sendall(bytes([b]))
+    time.sleep(0.002)
+got = answers(s, 1)
+check(got == [(4242, 0)], "a message sent byte by byte")
+s.close()
+
+# Half-close: queries, then shutdown(SHUT_WR); the answers still come.
+s = socket.create_connection(addr)
+s.settimeout(5)
+s.sendall(b"".join(query(i, LISTED) for i in range(3)))
+s.shutdown(socket.SHUT_WR)
+got = answers(s, 3)
+check(got is not None and len(got) == 3, "answers after the client's EOF")
+check(closed_within(s, 3) is not None, "closed after answering a half-close")
+s.close()
+
+# A client that writes 20000 queries before reading any answer: the
+# server must stop reading rather than buffer, and lose nothing.
+s = socket.create_connection(addr)
+s.settimeout(10)
+s.setblocking(True)
+blob = b"".join(query(i % 65536, LISTED, 16) for i in range(20000))
+import threading
+w = threading.Thread(target=s.sendall, args=(blob,))
+w.start()
+time.sleep(0.5)
+got = answers(s, 20000)
+w.join()
+check(got is not None and len(got) == 20000 and
+      all(a[0] == i % 65536 for i, a in enumerate(got)),
+      "20000 queries written before reading: all answered, in order")
+s.close()
+
+# The cap: 4 clients connected; a 5th is closed at once.
+conns = [socket.create_connection(addr) for _ in range(4)]
+time.sleep(0.2)
+extra = socket.create_connection(addr)
+t = closed_within(extra, 1.0)
+check(t is not None, "a 5th client beyond tcp-clients = 4 is closed at once")
+extra.close()
+# The idle timeout (2 s) closes the four.
+t = closed_within(conns[0], 5)
+check(t is not None and 1.0 <= t <= 4.0,
+      "an idle client is closed after tcp-idle-timeout (%s s)" %
+      (None if t is None else round(t, 1)))
+for c in conns:
+    c.close()
+time.sleep(0.2)
+# Room again for a new client.
+s = socket.create_connection(addr)
+s.settimeout(5)
+s.sendall(query(7, LISTED))
+check(answers(s, 1) == [(7, 0)], "a new client is served once others left")
+s.close()
+EOF
+run timeout 60 python3 "$T/tcp.py" "$REPUTED_PORT"
+while read -r verdict what; do
+	case $verdict in
+	PASS) pass "$what" ;;
+	FAIL) fail "$what" ;;
+	esac
+done <<<"$OUT"
+[ "$RC" = 0 ] || { fail "the TCP client ran"; show_last; }
+
+# The daemon still answers over both transports.
+L=$(revname 1.10.16.1 bl.test)
+expect_a "$L" 127.0.0.2 -- +tcp
+expect_a "$L" 127.0.0.2
+
+stop_reputed
+expect_eq "$REPUTED_RC" 0 "SIGTERM: exit 0"
+finish
