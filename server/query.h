@@ -42,7 +42,8 @@ void	query_engine_free(struct query_engine *qe);	/* accepts NULL */
 /*
  * Use read transaction t for the following query_answer() calls, until
  * the next query_engine_begin() (call it once per batch of packets,
- * after store_txn_renew()). Reads the SOA serial once per batch.
+ * after store_txn_renew()). Reads the SOA serial once per batch. t may be
+ * NULL (the renewal failed): lookups then answer SERVFAIL.
  */
 void	query_engine_begin(struct query_engine *qe, struct store_txn *t);
 

@@ -348,15 +348,10 @@ serve()
 
 # ------------------------------------------------------------ the daemon
 #
-# The DNS daemon (build/reputed) comes with the next issue. Its helpers
-# belong here:
-#	start_reputed		start $REPUTED -c $CONF on $REPUTED_PORT,
-#				record REPUTED_PID, wait (bounded) until
-#				it answers; show its log on failure
-#	stop_reputed		kill $REPUTED_PID only
-#	expect_a NAME ADDR	dig @127.0.0.1 -p $REPUTED_PORT +tries=1
-#				+time=2 NAME A answers ADDR
-#	expect_rcode NAME RCODE	the answer's rcode is RCODE (NXDOMAIN...)
+# The daemon's helpers (start_reputed, expect_a, expect_rcode, ...) are in
+# lib_dns.sh, which DNS tests source after this file. The cleanup above
+# calls stop_reputed, so a fallback that does nothing without a daemon is
+# defined here.
 REPUTED_PID=""
 
 # stop_reputed: stop the daemon started by start_reputed (its PID only).
