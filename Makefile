@@ -76,7 +76,8 @@ test: deps
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory integration
 
-bench: deps
+bench:
+	@tools/install-deps.sh --bench
 	@$(MAKE) --no-print-directory $(PROGS) $(BENCH)
 	@BUILD=$(abspath $(BUILD)) tests/bench/run.sh
 
@@ -91,7 +92,8 @@ sanitize: deps
 
 # libFuzzer targets (clang), each run for FUZZ_TIME seconds.
 FUZZ_TIME ?= 60
-fuzz: deps
+fuzz:
+	@tools/install-deps.sh --fuzz
 	@FUZZ_TIME=$(FUZZ_TIME) tests/fuzz/run.sh
 
 install: all

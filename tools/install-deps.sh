@@ -1,10 +1,20 @@
 #!/bin/sh
-# install-deps.sh -- install the Debian packages reputed needs, if missing.
-# Run by `make test`, `make run` and `make bench`; a no-op once installed.
+# install-deps.sh [--bench] [--fuzz] -- install the Debian packages reputed
+# needs, if missing. Run by `make test`, `make run`, `make bench` and
+# `make fuzz`; a no-op once installed. --bench adds what the DNS benchmark
+# compares against: the load generator dnsperf and the reference DNSBL
+# server rbldnsd. --fuzz adds clang and its libFuzzer runtime.
 set -eu
 PKGS="build-essential pkg-config libuv1-dev liblmdb-dev libldns-dev
 libmaxminddb-dev libcurl4-openssl-dev libjansson-dev libinih-dev
 libcmocka-dev lmdb-utils dnsutils knot-dnsutils ldnsutils python3 curl"
+for arg in "$@"; do
+	case $arg in
+	--bench) PKGS="$PKGS dnsperf rbldnsd" ;;
+	--fuzz) PKGS="$PKGS clang libclang-rt-14-dev" ;;
+	*) echo "usage: install-deps.sh [--bench] [--fuzz]" >&2; exit 2 ;;
+	esac
+done
 missing=""
 for p in $PKGS; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

@@ -9,9 +9,12 @@
 # its lines changed. For each store, build/bench_store times
 # store_lookup() on random addresses, half of them known hits.
 #
+# Then tests/bench/dns_bench.sh measures the DNS daemon (see there).
+#
 # Environment: BUILD (default build/), BENCH_DIR (where the temporary
 # folder goes, default /tmp), BENCH_SMALL and BENCH_LARGE (list sizes,
-# default 1000000 and 10000000), BENCH_SECONDS (per lookup run, default 3).
+# default 1000000 and 10000000), BENCH_SECONDS (per lookup run, default 3),
+# BENCH_DNS=0 (skip the DNS part).
 set -u
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -171,3 +174,10 @@ bar "lookups/s at $LARGE" "${FIG[large.lps]:-}" ">=" 2500000 ""
 bar "cold import of $SMALL" "${FIG[small.import]:-}" "<" 10 s
 bar "cold import of $LARGE" "${FIG[large.import]:-}" "<" 90 s
 bar "re-import of $SMALL, 1% changed" "${FIG[change.import]:-}" "<" 5 s
+
+# The DNS daemon against rbldnsd: dns_bench.sh (BENCH_DNS=0 skips it).
+[ "${BENCH_DNS:-1}" = 0 ] && exit 0
+rm -rf "$W/large.db" "$W/large.txt"
+echo
+echo "== DNS: reputed against rbldnsd (tests/bench/dns_bench.sh)"
+BUILD=$BUILD "$ROOT/tests/bench/dns_bench.sh"
