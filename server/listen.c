@@ -1,4 +1,5 @@
-/* listen.c -- UDP (recvmmsg batches) and TCP (framed, pipelined) serving. */
+/* listen.c -- UDP (recvmmsg/sendmmsg batches) and TCP (framed, pipelined)
+ * serving. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,13 +13,18 @@
 #include "log.h"
 
 /*
- * libuv splits a UDP receive buffer into 64 KiB chunks, one datagram
- * each, and reads up to 20 of them with one recvmmsg() (UV_UDP_RECVMMSG,
- * unix/udp.c). One buffer of that size serves every UDP socket: a batch
- * is answered, and its answers sent, before the next one is read.
+ * UDP is read with our own recvmmsg() when libuv says the socket is
+ * readable (a uv_poll_t on the socket uv_udp_bind made): one call reads
+ * up to UDP_BATCH queries, one sendmmsg() answers them, and we go back to
+ * the loop unless the batch was full. libuv's own reader calls recvmmsg()
+ * again until it fails, one wasted system call per wake-up, which at
+ * moderate rates is one per query. One set of buffers serves every socket:
+ * a batch is answered and sent before the next one is read. No DNS query
+ * needs more than UDP_MSG_MAX bytes; a longer datagram is dropped.
  */
-#define UDP_CHUNK	(64 * 1024)
-#define UDP_BATCH	20
+#define UDP_MSG_MAX	8192
+#define UDP_BATCH	32
+#define UDP_ROUNDS	4		/* full batches before yielding */
 #define UDP_RCVBUF	(4 * 1024 * 1024)	/* kernel queue for bursts */
 
 #define TCP_BACKLOG	128
@@ -46,11 +52,21 @@ struct udp_out {
 	unsigned		 n;
 };
 
+/* Where one recvmmsg() batch lands. */
+struct udp_in {
+	struct mmsghdr		 msg[UDP_BATCH];
+	struct iovec		 iov[UDP_BATCH];
+	struct sockaddr_storage	 peer[UDP_BATCH];
+	uint8_t			 buf[UDP_BATCH][UDP_MSG_MAX];
+};
+
 /* One listen address: its UDP socket and TCP listener. */
 struct listener {
 	struct listen_set	*ls;
 	struct listener		*next;
-	uv_udp_t		 udp;
+	uv_udp_t		 udp;		/* owns the UDP socket */
+	uv_poll_t		 poll;		/* readable events of it */
+	int			 polling;	/* poll is initialised */
 	uv_tcp_t		 tcp;
 	int			 nopen;		/* handles not yet closed */
 	char			 name[64];
@@ -80,7 +96,7 @@ struct listen_set {
 	uint64_t		 idle_ms;
 	size_t			 nhandles;	/* open, all kinds */
 	int			 closing;
-	uint8_t			*rbuf;	/* UDP receive: UDP_BATCH chunks */
+	struct udp_in		*uin;	/* UDP queries of one batch */
 	struct udp_out		*uout;	/* UDP answers of one batch */
 	uint8_t			*resp;	/* a TCP answer after 2 bytes */
 	uint64_t		 warned[3]; /* uv_now() of the last warning */
@@ -128,7 +144,7 @@ lbuf_reserve(struct lbuf *b, size_t room, size_t max)
 static void
 listen_free(struct listen_set *ls)
 {
-	free(ls->rbuf);
+	free(ls->uin);
 	free(ls->uout);
 	free(ls->resp);
 	free(ls);
@@ -143,15 +159,6 @@ listen_handle_gone(struct listen_set *ls)
 }
 
 /* ---- UDP ---------------------------------------------------------------- */
-
-static void
-udp_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
-{
-	struct listener *l = h->data;
-
-	(void)suggested;
-	*buf = uv_buf_init((char *)l->ls->rbuf, UDP_CHUNK * UDP_BATCH);
-}
 
 /*
  * Send the batch's answers with as few sendmmsg() calls as the kernel
@@ -223,29 +230,63 @@ udp_answer(struct listener *l, const uint8_t *in, size_t len,
 		udp_flush(l);
 }
 
-/*
- * With recvmmsg, each datagram comes as a UV_UDP_MMSG_CHUNK and the batch
- * ends with UV_UDP_MMSG_FREE (the whole buffer back, nothing read): the
- * answers go out then. Without it (an old kernel) each datagram comes
- * alone, flags 0, and is answered at once. An empty read (addr NULL)
- * ends a batch too. The receive buffer is ours for good.
- */
-static void
-udp_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
-    const struct sockaddr *addr, unsigned flags)
+/* Read one batch; its number of datagrams, or -1 when nothing came. */
+static int
+udp_read_batch(struct listener *l, int fd)
 {
-	struct listener *l = h->data;
+	struct udp_in *in = l->ls->uin;
+	int i, n;
 
-	if (nread < 0 || (flags & UV_UDP_PARTIAL)) {
+	for (i = 0; i < UDP_BATCH; i++) {
+		in->iov[i].iov_base = in->buf[i];
+		in->iov[i].iov_len = UDP_MSG_MAX;
+		memset(&in->msg[i].msg_hdr, 0, sizeof(in->msg[i].msg_hdr));
+		in->msg[i].msg_hdr.msg_name = &in->peer[i];
+		in->msg[i].msg_hdr.msg_namelen = sizeof(in->peer[i]);
+		in->msg[i].msg_hdr.msg_iov = &in->iov[i];
+		in->msg[i].msg_hdr.msg_iovlen = 1;
+	}
+	do
+		n = recvmmsg(fd, in->msg, UDP_BATCH, MSG_DONTWAIT, NULL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
 		l->ls->stats.udp_recv_failed++;
-		if (nread < 0 && listen_may_warn(l->ls, WARN_UDP))
-			log_warnx("%s: UDP receive: %s", l->name,
-			    uv_strerror((int)nread));
-	} else if (addr != NULL && !(flags & UV_UDP_MMSG_FREE))
-		udp_answer(l, (const uint8_t *)buf->base, (size_t)nread,
-		    addr);
-	if (!(flags & UV_UDP_MMSG_CHUNK))
+		if (listen_may_warn(l->ls, WARN_UDP))
+			log_warn("%s: UDP receive", l->name);
+	}
+	return n;
+}
+
+static void
+udp_readable(uv_poll_t *p, int status, int events)
+{
+	struct listener *l = p->data;
+	struct udp_in *in = l->ls->uin;
+	struct msghdr *h;
+	uv_os_fd_t fd;
+	int round, i, n;
+
+	(void)events;
+	if (status < 0 || uv_fileno((uv_handle_t *)&l->udp, &fd) != 0) {
+		l->ls->stats.udp_recv_failed++;
+		return;
+	}
+	for (round = 0; round < UDP_ROUNDS; round++) {
+		if ((n = udp_read_batch(l, fd)) <= 0)
+			break;
+		for (i = 0; i < n; i++) {
+			h = &in->msg[i].msg_hdr;
+			if (h->msg_flags & MSG_TRUNC) {
+				l->ls->stats.udp_recv_failed++;
+				continue;
+			}
+			udp_answer(l, in->buf[i], in->msg[i].msg_len,
+			    (const struct sockaddr *)h->msg_name);
+		}
 		udp_flush(l);
+		if (n < UDP_BATCH)
+			break;
+	}
 }
 
 /* ---- TCP connections ---------------------------------------------------- */
@@ -552,8 +593,28 @@ listener_closed(uv_handle_t *h)
 static void
 listener_close(struct listener *l)
 {
+	/* The poll watches the UDP socket: it goes first. */
+	if (l->polling)
+		uv_close((uv_handle_t *)&l->poll, listener_closed);
 	uv_close((uv_handle_t *)&l->udp, listener_closed);
 	uv_close((uv_handle_t *)&l->tcp, listener_closed);
+}
+
+/* Watch the bound UDP socket for queries. */
+static int
+listener_poll(struct listener *l)
+{
+	uv_os_fd_t fd;
+	int rc;
+
+	if ((rc = uv_fileno((uv_handle_t *)&l->udp, &fd)) != 0 ||
+	    (rc = uv_poll_init_socket(l->ls->loop, &l->poll, fd)) != 0)
+		return rc;
+	l->poll.data = l;
+	l->polling = 1;
+	l->nopen++;
+	l->ls->nhandles++;
+	return uv_poll_start(&l->poll, UV_READABLE, udp_readable);
 }
 
 static int
@@ -563,7 +624,7 @@ listener_start(struct listener *l, const struct sockaddr *sa)
 	int rc, size = UDP_RCVBUF;
 
 	if ((rc = uv_udp_bind(&l->udp, sa, v6 ? UV_UDP_IPV6ONLY : 0)) != 0 ||
-	    (rc = uv_udp_recv_start(&l->udp, udp_alloc, udp_recv)) != 0 ||
+	    (rc = listener_poll(l)) != 0 ||
 	    (rc = uv_tcp_bind(&l->tcp, sa, v6 ? UV_TCP_IPV6ONLY : 0)) != 0 ||
 	    (rc = uv_listen((uv_stream_t *)&l->tcp, TCP_BACKLOG,
 	    tcp_accept)) != 0)
@@ -586,7 +647,7 @@ listen_new(struct listen_set **out, uv_loop_t *loop,
 
 	*out = NULL;
 	if ((ls = calloc(1, sizeof(*ls))) == NULL ||
-	    (ls->rbuf = malloc(UDP_CHUNK * UDP_BATCH)) == NULL ||
+	    (ls->uin = malloc(sizeof(*ls->uin))) == NULL ||
 	    (ls->uout = calloc(1, sizeof(*ls->uout))) == NULL ||
 	    (ls->resp = malloc(2 + QUERY_MAX_MSG)) == NULL) {
 		if (ls != NULL)
@@ -615,7 +676,7 @@ listen_add(struct listen_set *ls, const char *addr)
 	l->ls = ls;
 	snprintf(l->name, sizeof(l->name), "%s", addr);
 	/* No address family yet: the sockets are made by bind. */
-	uv_udp_init_ex(ls->loop, &l->udp, AF_UNSPEC | UV_UDP_RECVMMSG);
+	uv_udp_init(ls->loop, &l->udp);
 	uv_tcp_init(ls->loop, &l->tcp);
 	l->udp.data = l;
 	l->tcp.data = l;
@@ -627,8 +688,7 @@ listen_add(struct listen_set *ls, const char *addr)
 	}
 	l->next = ls->listeners;
 	ls->listeners = l;
-	log_debug("%s: UDP%s and TCP", addr,
-	    uv_udp_using_recvmmsg(&l->udp) ? " (recvmmsg)" : "");
+	log_debug("%s: UDP and TCP", addr);
 	return 0;
 }
 
