@@ -384,6 +384,12 @@ store_txn_commit(struct store_txn *t)
 	return rc;
 }
 
+uint64_t
+store_txn_snapshot(const struct store_txn *t)
+{
+	return mdb_txn_id(t->txn);
+}
+
 int
 store_serial(struct store_txn *t, uint32_t *serial, int64_t *changed)
 {

@@ -110,6 +110,9 @@ void	store_txn_abort(struct store_txn *t);	/* accepts NULL */
 void	store_txn_reset(struct store_txn *t);
 int	store_txn_renew(struct store_txn *t);
 
+/* Which committed state t sees: equal numbers, equal data (cheap). */
+uint64_t store_txn_snapshot(const struct store_txn *t);
+
 /* The serial: bumped by every commit that changed entries. */
 int	store_serial(struct store_txn *t, uint32_t *serial, int64_t *changed);
 

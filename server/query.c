@@ -103,6 +103,7 @@ struct query_engine {
 	struct store_txn	*txn;		/* of the current batch */
 	uint32_t		 serial;
 	int			 serial_rc;	/* 0, or why no serial */
+	uint64_t		 serial_snap;	/* the snapshot it is of */
 	struct query_stats	 stats;
 	time_t			 log_next;
 	uint64_t		 log_quiet;	/* errors not logged since */
@@ -271,11 +272,19 @@ void
 query_engine_begin(struct query_engine *qe, struct store_txn *t)
 {
 	int64_t changed;
+	uint64_t snap;
 
 	qe->txn = t;
-	qe->serial_rc = -EINVAL;
-	if (t != NULL &&
-	    (qe->serial_rc = store_serial(t, &qe->serial, &changed)) != 0)
+	if (t == NULL) {
+		qe->serial_rc = -EINVAL;
+		return;
+	}
+	/* The serial changes only with the data: read it once a snapshot. */
+	snap = store_txn_snapshot(t);
+	if (qe->serial_rc == 0 && snap == qe->serial_snap)
+		return;
+	qe->serial_snap = snap;
+	if ((qe->serial_rc = store_serial(t, &qe->serial, &changed)) != 0)
 		query_log_error(qe, "reading the SOA serial", qe->serial_rc);
 }
 
