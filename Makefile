@@ -10,7 +10,9 @@ TEST_PKGS = cmocka
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wpointer-arith -Wformat=2
+DATADIR  ?= $(PREFIX)/share/reputed
 CPPFLAGS += -D_GNU_SOURCE -Ischema -MMD -MP \
+            -DREPUTED_DATADIR='"$(DATADIR)"' \
             $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 LDLIBS   += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
 
@@ -97,8 +99,11 @@ fuzz:
 	@FUZZ_TIME=$(FUZZ_TIME) tests/fuzz/run.sh
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR) \
+	    $(DESTDIR)$(PREFIX)/share/doc/reputed/contrib
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 catalog/catalog.ini $(DESTDIR)$(DATADIR)/
+	install -m 644 contrib/* $(DESTDIR)$(PREFIX)/share/doc/reputed/contrib/
 
 clean:
 	rm -rf build build-san

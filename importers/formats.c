@@ -8,12 +8,24 @@
 
 #include "formats.h"
 #include "log.h"
+#include "store.h"
 
 /* Warnings printed per body; the rest are counted (rbldnsd does alike). */
 #define IMP_WARN_MAX	20
 
+/* Format "auto" asks the formats with a sniff in this order. */
 const struct imp_format *const imp_formats[] = {
 	&fmt_plain,
+	&fmt_auto,
+	&fmt_spamhaus_drop,
+	&fmt_spamhaus_json,
+	&fmt_spamhaus_asndrop,
+	&fmt_firehol,
+	&fmt_dshield,
+	&fmt_abuse_ch_csv,
+	&fmt_abuse_ch_txt,
+	&fmt_tor_exits,
+	&fmt_rbldnsd,
 	NULL
 };
 
@@ -46,6 +58,192 @@ imp_warn(struct imp_parser *p, const char *fmt, ...)
 	va_end(ap);
 	if (++p->warnings <= IMP_WARN_MAX)
 		log_warnx("%s:%zu: %s", p->path, p->lineno, p->last_warning);
+}
+
+void
+imp_notice(struct imp_parser *p, const char *fmt, ...)
+{
+	struct imp_stats *st = p->stats;
+	char msg[IMP_NOTE_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_warnx("%s: %s", p->path, msg);
+	if (st == NULL)
+		return;
+	if (st->nnotes < IMP_NOTE_MAX)
+		memcpy(st->notes[st->nnotes], msg, sizeof(msg));
+	st->nnotes++;
+}
+
+void
+imp_meta_set(struct imp_parser *p, const char *key, const char *fmt, ...)
+{
+	struct imp_stats *st = p->stats;
+	struct imp_meta *m = NULL;
+	va_list ap;
+	size_t i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < st->nmeta && m == NULL; i++) {
+		if (strcmp(st->meta[i].key, key) == 0)
+			m = &st->meta[i];
+	}
+	if (m == NULL) {
+		if (st->nmeta == IMP_META_MAX)
+			return;		/* a format sets a known few */
+		m = &st->meta[st->nmeta++];
+		m->key = key;
+	}
+	va_start(ap, fmt);
+	vsnprintf(m->value, sizeof(m->value), fmt, ap);
+	va_end(ap);
+}
+
+const char *
+imp_stats_meta(const struct imp_stats *st, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < st->nmeta; i++) {
+		if (strcmp(st->meta[i].key, key) == 0)
+			return st->meta[i].value;
+	}
+	return NULL;
+}
+
+char *
+imp_trim(char *s)
+{
+	char *e;
+
+	s += strspn(s, " \t");
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	*e = '\0';
+	return s;
+}
+
+int
+imp_parse_prefix(struct imp_parser *p, const char *tok, struct rp_cidr *c)
+{
+	char buf[RP_CIDR_STRLEN];
+	int host_bits;
+
+	if (cidr_parse(tok, c, &host_bits) != 0) {
+		imp_warn(p, "bad address '%.64s'", tok);
+		return 1;
+	}
+	/* Lists do carry "10.1.2.3/24"; mean the network, but say so. */
+	if (host_bits)
+		imp_warn(p, "host bits set in '%.64s', using %s", tok,
+		    cidr_str(c, buf));
+	return 0;
+}
+
+void *
+imp_state(struct imp_parser *p, size_t size)
+{
+	if (p->state == NULL)
+		p->state = calloc(1, size);
+	return p->state;
+}
+
+/*
+ * Walk the head of a body: call fn on each non-empty line (leading
+ * blanks skipped, trailing blanks and CR cut) until it returns non-zero
+ * or the head ends. Returns fn's value, or 0.
+ */
+static int
+head_walk(const char *body, size_t len,
+    int (*fn)(const char *line, size_t n, const void *arg), const void *arg)
+{
+	const char *s = body, *end, *nl, *e;
+	size_t lines = 0;
+	int rc;
+
+	if (len > IMP_HEAD_BYTES)
+		len = IMP_HEAD_BYTES;
+	end = body + len;
+	if (len >= 3 && memcmp(body, "\xef\xbb\xbf", 3) == 0)
+		s += 3;
+	for (; s < end && lines < IMP_HEAD_LINES; s = nl + 1, lines++) {
+		if ((nl = memchr(s, '\n', (size_t)(end - s))) == NULL)
+			nl = end;
+		for (e = nl; e > s && (e[-1] == '\r' || e[-1] == ' ' ||
+		    e[-1] == '\t'); e--)
+			;
+		while (s < e && (*s == ' ' || *s == '\t'))
+			s++;
+		if (s < e && (rc = fn(s, (size_t)(e - s), arg)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+starts_with(const char *line, size_t n, const void *arg)
+{
+	const char *prefix = arg;
+	size_t plen = strlen(prefix);
+
+	return n >= plen && memcmp(line, prefix, plen) == 0;
+}
+
+int
+imp_head_has_line(const char *body, size_t len, const char *prefix)
+{
+	return head_walk(body, len, starts_with, prefix);
+}
+
+int
+imp_head_contains(const char *body, size_t len, const char *needle)
+{
+	if (len > IMP_HEAD_BYTES)
+		len = IMP_HEAD_BYTES;
+	return memmem(body, len, needle, strlen(needle)) != NULL;
+}
+
+/* Where the first line goes: the walk stops at it. */
+struct first_line {
+	const char	**line;
+	size_t		 *len;
+};
+
+static int
+take_first(const char *line, size_t n, const void *arg)
+{
+	const struct first_line *f = arg;
+
+	*f->line = line;
+	*f->len = n;
+	return 1;
+}
+
+int
+imp_head_first_line(const char *body, size_t len, const char **line,
+    size_t *linelen)
+{
+	struct first_line f = { line, linelen };
+
+	return head_walk(body, len, take_first, &f) ? 0 : -ENOENT;
+}
+
+const struct imp_format *
+imp_format_detect(const char *body, size_t len)
+{
+	size_t i;
+
+	for (i = 0; imp_formats[i] != NULL; i++) {
+		if (imp_formats[i]->sniff != NULL &&
+		    imp_formats[i]->sniff(body, len))
+			return imp_formats[i];
+	}
+	return &fmt_plain;
 }
 
 static int
@@ -115,6 +313,7 @@ parse_lines(const struct imp_format *fmt, struct imp_parser *p,
 		if ((nl = memchr(s, '\n', (size_t)(bend - s))) == NULL)
 			nl = bend;	/* the last line needs no newline */
 		p->lineno = ++st->lines;
+		p->offset = (size_t)(s - body);
 		line = cut_line(s, nl, &n);
 		s = nl + 1;
 		if (n == 0)
@@ -150,6 +349,19 @@ judge(const struct imp_stats *st, const char *first_bad, char *err,
 	return 0;
 }
 
+/* The format that parses body: fmt, or the one "auto" picks. */
+static const struct imp_format *
+pick_format(const struct imp_format *fmt, const char *body, size_t len,
+    struct imp_stats *st)
+{
+	if (fmt->detect != NULL) {
+		fmt = fmt->detect(body, len);
+		st->detected = 1;
+	}
+	st->format = fmt->name;
+	return fmt;
+}
+
 int
 imp_parse_body(const struct imp_format *fmt, const char *path,
     char *body, size_t len, const struct imp_sink *sink,
@@ -165,9 +377,11 @@ imp_parse_body(const struct imp_format *fmt, const char *path,
 		snprintf(err, errlen, "%s", why);
 		return -EINVAL;
 	}
+	fmt = pick_format(fmt, body, len, st);
 	memset(&p, 0, sizeof(p));
 	p.path = path;
 	p.sink = *sink;
+	p.stats = st;
 	rc = parse_lines(fmt, &p, body, len, st, first_bad,
 	    sizeof(first_bad));
 	if (rc < 0)
@@ -177,6 +391,7 @@ imp_parse_body(const struct imp_format *fmt, const char *path,
 	if (fmt->finish != NULL)
 		frc = fmt->finish(&p, rc < 0, rc < 0 ? scratch : err,
 		    rc < 0 ? sizeof(scratch) : errlen);
+	free(p.state);
 	st->items = p.items;
 	if (p.warnings > IMP_WARN_MAX)
 		log_warnx("%s: %zu more warnings not shown", path,
@@ -396,6 +611,11 @@ imp_list_sort(struct imp_list *l)
 		if (imp_prefix_cmp(&l->recs[out - 1].prefix,
 		    &l->recs[i].prefix) != 0)
 			l->recs[out++] = l->recs[i];
+		/* An exclusion wins over a listing of the same prefix
+		 * wherever it stands (rbldnsd's rule). */
+		else if ((l->recs[i].flags & STORE_F_EXCLUDE) &&
+		    !(l->recs[out - 1].flags & STORE_F_EXCLUDE))
+			l->recs[out - 1] = l->recs[i];
 	}
 	l->n = out;
 	return 0;

@@ -29,16 +29,23 @@ struct imp_sink {
 	void	*arg;
 };
 
+struct imp_stats;
+
 /*
  * What a format's parse_line sees. path and lineno name the line for
- * warnings; state is the format's own (NULL at the start; a format that
- * allocates it frees it in finish).
+ * warnings; offset is where the line starts in the body (in bytes,
+ * before trimming: Spamhaus JSON counts the bytes before its metadata
+ * row). state is the format's own: NULL at the start, set with
+ * imp_state(), freed by imp_parse_body() after finish. stats receives
+ * the body's metadata and notices (imp_meta_set(), imp_notice()).
  */
 struct imp_parser {
 	const char		*path;
 	size_t			 lineno;
+	size_t			 offset;
 	struct imp_sink		 sink;
 	void			*state;
+	struct imp_stats	*stats;
 	size_t			 items;		/* emitted so far */
 	size_t			 warnings;	/* printed or not */
 	char			 last_warning[160];
@@ -53,18 +60,51 @@ struct imp_format {
 	 * >0 when skipped after imp_warn(), <0 to abort the import.
 	 */
 	int	(*parse_line)(struct imp_parser *p, char *line, size_t len);
-	/* Optional (may be NULL): called once after the last line, also
-	 * after an abort. 0, or <0 with a message in err to fail. */
+	/*
+	 * Optional (may be NULL): called once after the last line, also
+	 * after an abort (aborted != 0: only clean up). This is where a
+	 * format checks what needs the whole body -- its signature, a
+	 * trailer, a declared count -- and refuses a truncated or foreign
+	 * body: 0, or <0 (-EINVAL) with a message in err.
+	 */
 	int	(*finish)(struct imp_parser *p, int aborted, char *err,
 		    size_t errlen);
+	/*
+	 * Optional: does body (NUL-terminated at len) carry this format's
+	 * signature? Looks at the head only. Format "auto" asks every
+	 * format in imp_formats[] order and takes the first that says yes.
+	 */
+	int	(*sniff)(const char *body, size_t len);
+	/*
+	 * Only for a format that picks another ("auto"): the format that
+	 * parses body, never NULL. imp_parse_body() then uses that one and
+	 * says so in imp_stats.format and .detected.
+	 */
+	const struct imp_format *(*detect)(const char *body, size_t len);
 };
 
-/* Every format, NULL-terminated; one line per format in formats.c. */
+/* Every format, NULL-terminated; one line per format in formats.c.
+ * Each fmt_x is defined in fmt_x.c (fmt_abuse_ch_txt beside the CSV). */
 extern const struct imp_format *const imp_formats[];
-extern const struct imp_format fmt_plain;		/* fmt_plain.c */
+extern const struct imp_format fmt_plain;
+extern const struct imp_format fmt_auto;
+extern const struct imp_format fmt_spamhaus_drop;
+extern const struct imp_format fmt_spamhaus_json;
+extern const struct imp_format fmt_spamhaus_asndrop;
+extern const struct imp_format fmt_dshield;
+extern const struct imp_format fmt_firehol;
+extern const struct imp_format fmt_abuse_ch_csv;
+extern const struct imp_format fmt_abuse_ch_txt;
+extern const struct imp_format fmt_tor_exits;
+extern const struct imp_format fmt_rbldnsd;
 
 /* The format called name, or NULL. */
 const struct imp_format *imp_format_find(const char *name);
+
+/* The format whose signature body carries (the first in imp_formats[]
+ * whose sniff says yes), else fmt_plain. body is NUL-terminated at
+ * len. Never NULL. */
+const struct imp_format *imp_format_detect(const char *body, size_t len);
 
 /* Hand an item to the sink (formats call this). 0 or the sink's <0. */
 int	imp_emit(struct imp_parser *p, const struct imp_item *it);
@@ -75,28 +115,114 @@ void	imp_warn(struct imp_parser *p, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
 /*
+ * A notice about the whole body, not one line ("list retired: merged
+ * into ...", "end column disagrees with the prefix length on 20 rows"):
+ * logged as "path: message" and kept in imp_stats.notes for the caller.
+ */
+void	imp_notice(struct imp_parser *p, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* Record what the body says about itself under key (a string literal,
+ * one of the keys listed above struct imp_meta; setting a key again
+ * replaces its value). */
+void	imp_meta_set(struct imp_parser *p, const char *key,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Trim spaces and tabs at both ends of s in place; returns the start. */
+char	*imp_trim(char *s);
+
+/* Parse an address or CIDR token into *c, masking host bits with a
+ * warning. 0, or 1 after imp_warn() ("bad address 'x'"). */
+int	imp_parse_prefix(struct imp_parser *p, const char *tok,
+	    struct rp_cidr *c);
+
+/* The format's state, zeroed and size bytes on the first call; NULL
+ * when out of memory (parse_line then returns -ENOMEM). */
+void	*imp_state(struct imp_parser *p, size_t size);
+
+/* Helpers for sniff: the head is the first IMP_HEAD_LINES lines (and
+ * at most IMP_HEAD_BYTES bytes), a UTF-8 BOM and leading blanks of each
+ * line skipped. Does a line of the head start with prefix? */
+#define IMP_HEAD_LINES	100
+#define IMP_HEAD_BYTES	32768
+int	imp_head_has_line(const char *body, size_t len, const char *prefix);
+/* Does the head contain needle anywhere? */
+int	imp_head_contains(const char *body, size_t len, const char *needle);
+/* The first non-empty line of the head: 0 with *line (not terminated)
+ * and *linelen (trailing blanks and CR cut) set, or -ENOENT. */
+int	imp_head_first_line(const char *body, size_t len, const char **line,
+	    size_t *linelen);
+
+/*
  * Checks every body gets before any format sees it: 0 when it may be a
  * list, -EINVAL with *why set ("empty body", "binary data, not a list",
  * "HTML page, not a list") otherwise.
  */
 int	imp_body_check(const char *body, size_t len, const char **why);
 
-/* Line counts of one parse. */
+/*
+ * Metadata keys a format may set (values are text as the list wrote
+ * them, cut at IMP_META_LEN - 1 bytes):
+ *   date           the list's own generation date (Spamhaus "2025/01/17",
+ *                  DShield "updated:", FireHOL "This File Date",
+ *                  abuse.ch "Last updated", JSON "timestamp" as UTC)
+ *   last-modified, expires   Spamhaus header lines (RFC 7231 dates)
+ *   source         the URL the list names as its origin
+ *   source-date    FireHOL "Source File Date"
+ *   maintainer     FireHOL "Maintainer"
+ *   update-frequency  FireHOL "Update Frequency" ("1 day")
+ *   entries        the count the list declares, a number (FireHOL
+ *                  "Entries" subnets or IPs, abuse.ch "END n entries",
+ *                  JSON "records")
+ *   records, size, timestamp, copyright, terms   the JSON metadata row
+ *   title          the list's name line (Spamhaus, DShield, abuse.ch)
+ *   merged-into    the retired EDROP's replacement URL
+ *   serial         rbldnsd $SOA serial
+ *   default-code   rbldnsd default A (":127.0.0.2:" line)
+ *   exclusions     rbldnsd "!" lines read
+ *   relays         Tor exit-addresses: ExitNode records read
+ *   variant        the layout a format found ("exit-addresses",
+ *                  "bulk", "netset", "ipset")
+ */
+#define IMP_META_MAX	16
+#define IMP_META_LEN	160
+#define IMP_NOTE_MAX	4
+#define IMP_NOTE_LEN	256
+
+struct imp_meta {
+	const char	*key;		/* a string literal */
+	char		 value[IMP_META_LEN];
+};
+
+/* What one parse found: line counts, the format used, and what the
+ * body says about itself. */
 struct imp_stats {
 	size_t	lines;		/* all lines */
 	size_t	accepted;	/* lines that gave at least one item */
 	size_t	rejected;	/* lines skipped with a warning */
 	size_t	items;		/* items emitted */
+	const char *format;	/* name of the format that parsed it */
+	int	detected;	/* 1: format "auto" picked it */
+	size_t	nmeta;
+	struct imp_meta meta[IMP_META_MAX];
+	size_t	nnotes;		/* notices; the first IMP_NOTE_MAX kept */
+	char	notes[IMP_NOTE_MAX][IMP_NOTE_LEN];
 };
+
+/* The value recorded under key, or NULL. */
+const char *imp_stats_meta(const struct imp_stats *st, const char *key);
 
 /*
  * Parse a whole body with fmt, handing items to sink. body must be
  * NUL-terminated at body[len]; it is modified (lines are cut in place).
+ * fmt may be "auto": the detected format parses (st->format names it).
  * Fails with -EINVAL and a message in err when the body check fails,
- * when lines were rejected but none accepted (not a list), or when more
- * lines were rejected than accepted; a body of comments only is a valid
- * empty list. A sink or format abort is returned as its code. *st is
- * filled in every case.
+ * when the format's finish refuses the body (signature, trailer or
+ * count check), when lines were rejected but none accepted (not a
+ * list), or when more lines were rejected than accepted; a body of
+ * comments only is a valid empty list. A sink or format abort is
+ * returned as its code. *st is filled in every case, with the metadata
+ * and notices found so far.
  */
 int	imp_parse_body(const struct imp_format *fmt, const char *path,
 	    char *body, size_t len, const struct imp_sink *sink,
@@ -138,7 +264,8 @@ int	imp_list_add(struct imp_list *l, const struct imp_item *it);
 int	imp_list_emit(const struct imp_item *it, void *arg);
 
 /* Sort by family, address, prefix length and drop duplicates, keeping
- * the first one added. 0 or -ENOMEM. */
+ * the first one added, except that an exclusion (STORE_F_EXCLUDE) wins
+ * over a listing of the same prefix. 0 or -ENOMEM. */
 int	imp_list_sort(struct imp_list *l);
 
 /* The reason of r (not NUL-terminated), and its length in *len. */

@@ -1,5 +1,6 @@
 /* import.c -- one source's import: fetch, parse, merge in one write txn. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,22 +70,26 @@ mono_now(void)
 
 int
 imp_source_due(struct store *st, const struct cfg_source *src,
-    int64_t now, int64_t *due_at)
+    int64_t now, int64_t *due_at, struct store_source *status)
 {
 	struct store_txn *t;
 	struct store_source s;
 	int rc;
 
 	*due_at = now;
+	memset(&s, 0, sizeof(s));
+	if (status != NULL)
+		memset(status, 0, sizeof(*status));
 	if ((rc = store_txn_begin(st, 0, &t)) != 0)
 		return rc;
 	rc = store_source_get(t, src->name, &s);
 	store_txn_abort(t);
-	if (rc == -ENOENT || (rc == 0 && s.last_attempt == 0))
-		return 1;
-	if (rc != 0)
+	if (rc != 0 && rc != -ENOENT)
 		return rc;
-	*due_at = s.last_attempt + src->refresh;
+	if (status != NULL)
+		*status = s;
+	*due_at = cfg_source_next_fetch(src, s.last_attempt, s.failures,
+	    s.retry_after);
 	return now >= *due_at;
 }
 
@@ -111,34 +116,164 @@ job_validators(struct job *j, char *etag, size_t elen, char *lm,
 	return 0;
 }
 
+/* Some providers (DShield) want to know whom to tell when a fetcher
+ * misbehaves: refuse to fetch from them anonymously. */
+static int
+job_contact_check(struct job *j)
+{
+	if (!j->src->contact_required || !fetch_is_http(j->src->url) ||
+	    (j->o->contact != NULL && j->o->contact[0] != '\0'))
+		return 0;
+	snprintf(j->res->error, sizeof(j->res->error), "contact-required: "
+	    "the provider of catalog list %s asks for an operator contact "
+	    "in the User-Agent; set contact = (an e-mail address or URL) "
+	    "in [server]", j->src->catalog ? j->src->catalog : "?");
+	return -EPERM;
+}
+
 static int
 job_fetch(struct job *j)
 {
-	char etag[256], lm[64];
-	struct fetch_validators v = { etag, lm };
+	char etag[256], lm[64], ua[320];
+	struct fetch_opts fo;
 	struct imp_result *res = j->res;
 	int rc;
 
 	if (j->o->file != NULL) {
 		j->label = j->o->file;
-		return fetch_file(j->o->file, &j->fr, res->error,
-		    sizeof(res->error));
+		return fetch_file_max(j->o->file, (size_t)j->src->max_size,
+		    &j->fr, res->error, sizeof(res->error));
 	}
 	j->label = j->src->url;
 	if (strncmp(j->label, "file://", 7) == 0)
 		j->label += 7;
+	if ((rc = job_contact_check(j)) != 0)
+		return rc;
 	if ((rc = job_validators(j, etag, sizeof(etag), lm, sizeof(lm))) != 0) {
 		snprintf(res->error, sizeof(res->error), "store: %s",
 		    store_strerror(rc));
 		return rc;
 	}
-	rc = fetch_url(j->src->url, &v, &j->fr, res->error,
+	memset(&fo, 0, sizeof(fo));
+	fo.v.etag = etag;
+	fo.v.last_modified = lm;
+	fo.timeout = (long)j->src->fetch_timeout;
+	fo.max_size = (size_t)j->src->max_size;
+	if (j->o->contact != NULL && j->o->contact[0] != '\0') {
+		snprintf(ua, sizeof(ua), "%s (+%s)", FETCH_USER_AGENT,
+		    j->o->contact);
+		fo.user_agent = ua;
+	}
+	rc = fetch_get(j->src->url, &fo, &j->fr, res->error,
 	    sizeof(res->error));
 	if (rc == 0 && j->fr.not_modified)
 		res->not_modified = 1;
 	if (rc == 0)
 		res->error[0] = '\0';
 	return rc;
+}
+
+/*
+ * The share of rejected lines (max-rejected): a provider having a bad
+ * day shows as lines that do not parse, long before none do.
+ */
+static int
+rule_rejected(struct job *j)
+{
+	const struct imp_stats *st = &j->stats;
+	size_t lines = st->accepted + st->rejected;
+	double pct;
+
+	if (st->rejected == 0)
+		return 0;
+	pct = 100.0 * (double)st->rejected / (double)lines;
+	if (pct > j->src->max_rejected) {
+		snprintf(j->res->error, sizeof(j->res->error), "max-rejected: "
+		    "%zu of %zu lines rejected (%.2f%%, more than %g%%)",
+		    st->rejected, lines, pct, j->src->max_rejected);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void	warn_add(struct imp_result *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/* Append to the warning of res, "; "-separated; cut when it is full. */
+static void
+warn_add(struct imp_result *res, const char *fmt, ...)
+{
+	size_t n = strlen(res->warning);
+	va_list ap;
+
+	if (n > 0 && n + 2 < sizeof(res->warning)) {
+		memcpy(res->warning + n, "; ", 3);
+		n += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(res->warning + n, sizeof(res->warning) - n, fmt, ap);
+	va_end(ap);
+}
+
+/* What a good import should still tell (kept as the source's
+ * last_warning): the format "auto" picked, the format's notices (a
+ * retired list, a layout it worked around), rejected lines. */
+static void
+job_warning(struct job *j)
+{
+	const struct imp_stats *st = &j->stats;
+	size_t i, lines = st->accepted + st->rejected;
+
+	if (st->detected && st->format != NULL)
+		warn_add(j->res, "format auto: detected %s", st->format);
+	for (i = 0; i < st->nnotes && i < IMP_NOTE_MAX; i++)
+		warn_add(j->res, "%s", st->notes[i]);
+	if (st->nnotes > IMP_NOTE_MAX)
+		warn_add(j->res, "%zu more notices", st->nnotes - IMP_NOTE_MAX);
+	if (st->rejected > 0)
+		warn_add(j->res, "%zu of %zu lines rejected (%.2f%%)",
+		    st->rejected, lines, 100.0 * (double)st->rejected /
+		    (double)lines);
+}
+
+/*
+ * No entry broader than max-prefix4/6: a list that suddenly holds
+ * 0.0.0.0/0 or a /7 would list everyone; an exclusion that broad harms
+ * nobody, so only listings count.
+ */
+static int
+rule_prefix(struct job *j)
+{
+	char buf[RP_CIDR_STRLEN];
+	const struct imp_rec *r, *first = NULL;
+	unsigned max, bits = 0;
+	size_t i, n = 0;
+
+	for (i = 0; i < j->list.n; i++) {
+		r = &j->list.recs[i];
+		if (r->flags & STORE_F_EXCLUDE)
+			continue;
+		if (r->prefix.addr.family == RP_AF_INET)
+			max = j->src->max_prefix4;
+		else if (r->prefix.addr.family == RP_AF_INET6)
+			max = j->src->max_prefix6;
+		else
+			continue;
+		if (r->prefix.bits >= max)
+			continue;
+		if (n++ == 0 || r->prefix.bits < first->prefix.bits)
+			first = r;
+	}
+	if (n == 0)
+		return 0;
+	bits = first->prefix.addr.family == RP_AF_INET ?
+	    j->src->max_prefix4 : j->src->max_prefix6;
+	snprintf(j->res->error, sizeof(j->res->error), "max-prefix%c: %s is "
+	    "broader than /%u (%zu such entr%s); a source that means it sets "
+	    "max-prefix%c", first->prefix.addr.family == RP_AF_INET ? '4' :
+	    '6', cidr_str(&first->prefix, buf), bits, n, n == 1 ? "y" : "ies",
+	    first->prefix.addr.family == RP_AF_INET ? '4' : '6');
+	return -ERANGE;
 }
 
 static int
@@ -161,6 +296,11 @@ job_parse(struct job *j)
 	free(j->fr.body);
 	j->fr.body = NULL;
 	j->fr.len = 0;
+	if (rc == 0 && ((rc = rule_rejected(j)) != 0 ||
+	    (rc = rule_prefix(j)) != 0))
+		return rc;
+	if (rc == 0)
+		job_warning(j);
 	if (rc == 0 && (j->first_seen = calloc(j->list.n + 1,
 	    sizeof(*j->first_seen))) == NULL) {
 		snprintf(j->res->error, sizeof(j->res->error), "out of memory");
@@ -377,20 +517,24 @@ apply_rec(struct job *j, struct store_txn *t, size_t i)
 	    e.reason_len, j->now);
 }
 
-/* Merge the list into the held entries; refuses a large shrink. */
+/* Merge the list into the held entries; refuses a large shrink
+ * (max-shrink): a list cut short in transit still parses. */
 static int
 job_merge(struct job *j, struct store_txn *t)
 {
 	struct imp_result *res = j->res;
+	double pct;
 	size_t i;
 	int rc;
 
 	if ((rc = store_entry_foreach(t, j->source_id, 0, merge_cb, j)) != 0)
 		return rc;
-	if (!j->o->allow_shrink && j->delisted * 2 > j->held) {
-		snprintf(res->error, sizeof(res->error), "would remove %zu of "
-		    "%zu entries (more than half); --allow-shrink accepts it",
-		    j->delisted, j->held);
+	pct = j->held ? 100.0 * (double)j->delisted / (double)j->held : 0;
+	if (!j->o->allow_shrink && pct > j->src->max_shrink) {
+		snprintf(res->error, sizeof(res->error), "max-shrink: would "
+		    "remove %zu of %zu entries (%.1f%%, more than %g%%); "
+		    "--allow-shrink accepts it", j->delisted, j->held, pct,
+		    j->src->max_shrink);
 		return -ERANGE;
 	}
 	for (i = 0; i < j->nold; i++) {
@@ -429,6 +573,10 @@ job_status(struct job *j, struct store_source *s)
 		snprintf(s->last_modified, sizeof(s->last_modified), "%s",
 		    j->fr.last_modified);
 	s->last_error[0] = '\0';
+	s->failures = 0;
+	s->retry_after = 0;
+	snprintf(s->last_warning, sizeof(s->last_warning), "%s",
+	    res->warning);
 }
 
 /* The one write transaction of a good fetch. */
@@ -489,6 +637,10 @@ job_record_failure(struct job *j)
 		goto fail;
 	s.last_attempt = j->now;
 	snprintf(s.last_error, sizeof(s.last_error), "%s", j->res->error);
+	/* Back-off is about the provider: a bad --file is not its fault. */
+	if (j->o->file == NULL && s.failures < UINT32_MAX)
+		s.failures++;
+	s.retry_after = j->fr.retry_after;
 	if ((rc = store_source_put(t, &s)) != 0)
 		goto fail;
 	rc = store_txn_commit(t);

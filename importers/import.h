@@ -9,8 +9,9 @@
 #include "store.h"
 
 struct imp_opts {
-	int		 allow_shrink;	/* may remove over half */
+	int		 allow_shrink;	/* ignore the sources' max-shrink */
 	const char	*file;		/* read it, not the url */
+	const char	*contact;	/* [server] contact, or NULL */
 };
 
 /* The outcome of one source's import, for the summary line. */
@@ -20,22 +21,30 @@ struct imp_result {
 	int		not_modified;	/* HTTP 304: nothing parsed */
 	double		secs;
 	char		error[512];	/* "" after a success */
+	char		warning[256];	/* of a success, or "" */
 };
 
 /*
- * Is src due for a fetch at now (its refresh has passed since the last
- * attempt)? 1 yes, 0 no with *due_at set to when, <0 on a store error.
- * A source never tried is due.
+ * Is src due for a fetch at now? When it is, cfg_source_next_fetch()
+ * says from its stored status (refresh, back-off after failures, a
+ * server's Retry-After, the provider's min-refresh). 1 yes, 0 no with
+ * *due_at set to when, <0 on a store error. A source never tried is
+ * due. status (may be NULL) gets the stored status, zeroed if none.
  */
 int	imp_source_due(struct store *st, const struct cfg_source *src,
-	    int64_t now, int64_t *due_at);
+	    int64_t now, int64_t *due_at, struct store_source *status);
 
 /*
  * Import src (from o->file if set, else from src->url) in one write
- * transaction that replaces its entries. 0 with *res filled; on failure
- * a negative code, res->error says why, the store's entries are as they
- * were, and the error is recorded in the source's status (that write
- * is best effort).
+ * transaction that replaces its entries. The body must pass every rule
+ * first: a list, not HTML or binary; the format's own checks; at most
+ * src->max_rejected percent of its lines rejected; no entry broader
+ * than max-prefix4/max-prefix6; at most max_shrink percent of the held
+ * entries removed (unless o->allow_shrink). 0 with *res filled; on
+ * failure a negative code, res->error says why (naming the rule), the
+ * store's entries are as they were, and the error is recorded in the
+ * source's status with the consecutive failures and any Retry-After
+ * (that write is best effort).
  */
 int	imp_source(struct store *st, const struct cfg_source *src,
 	    const struct imp_opts *o, struct imp_result *res);

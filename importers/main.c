@@ -11,6 +11,7 @@
 
 #include <curl/curl.h>
 
+#include "catalog.h"
 #include "config.h"
 #include "formats.h"
 #include "import.h"
@@ -26,7 +27,9 @@ struct args {
 	const char	*file;
 	const char	*source;
 	int		 verbose;
-	int		 force;		/* ignore refresh */
+	int		 force;		/* ignore refresh, back-off */
+	int		 catalog;	/* --catalog: print it, no import */
+	int		 json;
 	struct imp_opts	 opts;
 	char		**names;	/* SOURCE... */
 	int		 nnames;
@@ -45,24 +48,34 @@ usage(FILE *f, int full)
 {
 	fprintf(f,
 "usage: reputed-import -c FILE [--force] [--allow-shrink] [-v] [SOURCE...]\n"
-"       reputed-import -c FILE --file PATH --source NAME [--allow-shrink]\n");
+"       reputed-import -c FILE --file PATH --source NAME [--allow-shrink]\n"
+"       reputed-import [-c FILE] --catalog [--json]\n");
 	if (!full) {
 		fprintf(f, "Try 'reputed-import --help' for more.\n");
 		return;
 	}
 	fprintf(f,
 "\n"
-"Fetch every configured source whose refresh time has passed since its\n"
-"last attempt (or only the SOURCEs named) and replace its entries in the\n"
-"store, one transaction per source. Prints \"NAME: N entries, +added\n"
-"-removed =kept, R rejected, T s\" per source.\n"
+"Fetch every configured source that is due (its refresh has passed since\n"
+"its last attempt, longer after failures or when the server asked with\n"
+"Retry-After; never sooner than the provider's min-refresh), or only the\n"
+"SOURCEs named, and replace its entries in the store, one transaction per\n"
+"source. A body is refused, and the previous data kept, when it is not a\n"
+"list (HTML, binary, an error text), fails its format's checks, or breaks\n"
+"the source's max-rejected, max-prefix4/6 or max-shrink. Prints \"NAME: N\n"
+"entries, +added -removed =kept, R rejected, T s\" per source, or\n"
+"\"NAME: import failed: REASON\".\n"
 "\n"
-"  -c, --config FILE   configuration file (required)\n"
-"  -f, --force         import even if the refresh time has not passed\n"
-"                      (the request stays conditional: an unchanged\n"
-"                      list answers 304 and is kept as it is)\n"
-"      --allow-shrink  accept an import that removes more than half of\n"
-"                      a source's entries (refused by default)\n"
+"  -c, --config FILE   configuration file (required but for --catalog)\n"
+"  -f, --force         import even if not due: ignores refresh,\n"
+"                      min-refresh, back-off and Retry-After, so use it\n"
+"                      by hand, not from cron (the request stays\n"
+"                      conditional: an unchanged list answers 304)\n"
+"      --allow-shrink  accept an import that removes more of a source's\n"
+"                      entries than its max-shrink (default 50%%)\n"
+"      --catalog       print the known public lists (name, provider,\n"
+"                      format, refresh, min-refresh, terms) and exit\n"
+"      --json          with --catalog: JSON, with every value\n"
 "      --file PATH     import the local file PATH instead of fetching;\n"
 "                      needs --source (works for manual sources too)\n"
 "      --source NAME   the configured source --file imports into\n"
@@ -73,7 +86,7 @@ usage(FILE *f, int full)
 "is kept), 2 usage, configuration or store error.\n");
 }
 
-enum { OPT_ALLOW_SHRINK = 256, OPT_FILE, OPT_SOURCE };
+enum { OPT_ALLOW_SHRINK = 256, OPT_FILE, OPT_SOURCE, OPT_CATALOG, OPT_JSON };
 
 static int
 parse_args(struct args *a, int argc, char **argv)
@@ -84,6 +97,8 @@ parse_args(struct args *a, int argc, char **argv)
 		{ "allow-shrink", no_argument, NULL, OPT_ALLOW_SHRINK },
 		{ "file",	  required_argument, NULL, OPT_FILE },
 		{ "source",	  required_argument, NULL, OPT_SOURCE },
+		{ "catalog",	  no_argument,	     NULL, OPT_CATALOG },
+		{ "json",	  no_argument,	     NULL, OPT_JSON },
 		{ "verbose",	  no_argument,	     NULL, 'v' },
 		{ "help",	  no_argument,	     NULL, 'h' },
 		{ NULL,		  0,		     NULL, 0 }
@@ -97,6 +112,8 @@ parse_args(struct args *a, int argc, char **argv)
 		case OPT_ALLOW_SHRINK: a->opts.allow_shrink = 1; break;
 		case OPT_FILE: a->file = optarg; break;
 		case OPT_SOURCE: a->source = optarg; break;
+		case OPT_CATALOG: a->catalog = 1; break;
+		case OPT_JSON: a->json = 1; break;
 		case 'v': a->verbose++; break;
 		case 'h': usage(stdout, 1); exit(0);
 		default: return -EINVAL;
@@ -112,6 +129,17 @@ parse_args(struct args *a, int argc, char **argv)
 static int
 check_args(const struct args *a)
 {
+	if (a->catalog && (a->file != NULL || a->source != NULL ||
+	    a->nnames > 0 || a->force)) {
+		log_warnx("--catalog only prints the catalog");
+		return -EINVAL;
+	}
+	if (a->json && !a->catalog) {
+		log_warnx("--json goes with --catalog");
+		return -EINVAL;
+	}
+	if (a->catalog)
+		return 0;
 	if (a->config == NULL) {
 		log_warnx("-c FILE is required");
 		return -EINVAL;
@@ -210,27 +238,43 @@ open_store(struct importer *im)
 	return 0;
 }
 
+/* With -v: when a source that is not due will be, and why then. */
+static void
+say_not_due(const struct cfg_source *src, int64_t due,
+    const struct store_source *s)
+{
+	char when[64];
+	time_t tt = (time_t)due;
+
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&tt));
+	if (s->retry_after != 0 && due == s->retry_after)
+		printf("%s: not due until %s (the server asked to retry "
+		    "after)\n", src->name, when);
+	else if (s->failures > 1)
+		printf("%s: not due until %s (back-off after %u failures)\n",
+		    src->name, when, s->failures);
+	else
+		printf("%s: not due until %s\n", src->name, when);
+}
+
 /* Import one source unless it is not due. 0, or -1 if it failed. */
 static int
 run_source(struct importer *im, const struct cfg_source *src, int check)
 {
+	struct store_source status;
 	struct imp_result res;
 	int64_t now = (int64_t)time(NULL), due;
-	char when[64];
-	time_t tt;
 	int rc;
 
-	if (check && (rc = imp_source_due(im->st, src, now, &due)) <= 0) {
+	if (check && (rc = imp_source_due(im->st, src, now, &due,
+	    &status)) <= 0) {
 		if (rc < 0) {
 			fprintf(stderr, "%s: import failed: store: %s\n",
 			    src->name, store_strerror(rc));
 			return -1;
 		}
-		tt = (time_t)due;
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC",
-		    gmtime(&tt));
 		if (im->a.verbose)
-			printf("%s: not due until %s\n", src->name, when);
+			say_not_due(src, due, &status);
 		return 0;
 	}
 	rc = imp_source(im->st, src, &im->a.opts, &res);
@@ -261,6 +305,30 @@ run(struct importer *im)
 	return failed ? EXIT_SOURCE_FAILED : 0;
 }
 
+/* --catalog: print the catalog the configuration (if any) would use. */
+static int
+show_catalog(const struct importer *im)
+{
+	struct cfg_catalog *cat;
+	char path[4096];
+	int rc;
+
+	if (cfg_catalog_path(im->cfg, path, sizeof(path)) != 0) {
+		log_warnx("catalog: file name too long");
+		return EXIT_USAGE;
+	}
+	if (cfg_catalog_load(&cat, path, stderr) != 0)
+		return EXIT_USAGE;
+	rc = catalog_print(cat, im->a.json, stdout);
+	cfg_catalog_free(cat);
+	if (rc != 0 || fflush(stdout) != 0) {
+		log_warnx("cannot print the catalog: %s", strerror(rc ? -rc :
+		    errno));
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -275,8 +343,14 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	log_init("reputed-import", 0, im.a.verbose);
-	if (cfg_load(&im.cfg, im.a.config, stderr) != 0)
+	if (im.a.config != NULL &&
+	    cfg_load(&im.cfg, im.a.config, stderr) != 0)
 		return EXIT_USAGE;
+	if (im.a.catalog) {
+		ex = show_catalog(&im);
+		goto done;
+	}
+	im.a.opts.contact = im.cfg->server.contact;
 	if (check_sources(&im) != 0)
 		goto done;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {

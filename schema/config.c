@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 
 #include <ini.h>
@@ -23,6 +24,7 @@ enum sec_kind {
 	SEC_SERVER,
 	SEC_SOURCE,
 	SEC_ZONE,
+	SEC_LIST,	/* [list NAME] of the catalog file */
 };
 
 struct parse;
@@ -48,12 +50,16 @@ struct cfg_key {
 
 static key_set_fn	set_listen, set_path, set_user, set_url, set_format,
 			set_duration, set_code, set_template, set_sources,
-			set_uint, set_soa, set_ns;
+			set_uint, set_soa, set_ns, set_contact, set_size,
+			set_percent, set_name, set_text, set_bool;
 
 #define SRV(f)	offsetof(struct cfg_server, f)
 #define SRC(f)	offsetof(struct cfg_source, f)
 #define ZON(f)	offsetof(struct cfg_zone, f)
+#define LST(f)	offsetof(struct cfg_list, f)
 #define DAY	INT64_C(86400)
+#define KIB	INT64_C(1024)
+#define GIB	(KIB * KIB * KIB)
 
 static const struct cfg_key cfg_keys[] = {
 	{ "listen",   SEC_SERVER, set_listen,   "127.0.0.1:5353", 0, 0,
@@ -65,6 +71,13 @@ static const struct cfg_key cfg_keys[] = {
 	    SRV(tcp_clients) },
 	{ "tcp-idle-timeout", SEC_SERVER, set_duration, "10s", 1, 3600,
 	    SRV(tcp_idle_timeout) },
+	{ "contact",  SEC_SERVER, set_contact,  NULL, 0, 0, SRV(contact) },
+	{ "catalog-file", SEC_SERVER, set_path, NULL, 0, 0,
+	    SRV(catalog_file) },
+	{ "fetch-timeout", SEC_SERVER, set_duration, "120s", 1, 3600,
+	    SRV(fetch_timeout) },
+	{ "max-size", SEC_SERVER, set_size,     "256M", KIB, 4 * GIB,
+	    SRV(max_size) },
 	{ "url",      SEC_SOURCE, set_url,      NULL, 0, 0, SRC(url) },
 	{ "format",   SEC_SOURCE, set_format,   "plain", 0, 0, SRC(format) },
 	{ "refresh",  SEC_SOURCE, set_duration, "1h", CFG_REFRESH_MIN,
@@ -74,21 +87,56 @@ static const struct cfg_key cfg_keys[] = {
 	    SRC(txt) },
 	{ "expire",   SEC_SOURCE, set_duration, "0", 0, 3650 * DAY,
 	    SRC(expire) },
+	{ "catalog",  SEC_SOURCE, set_name,     NULL, 0, 0, SRC(catalog) },
+	/* No default: 0 takes [server]'s, once the file is read. */
+	{ "fetch-timeout", SEC_SOURCE, set_duration, NULL, 1, 3600,
+	    SRC(fetch_timeout) },
+	{ "max-size", SEC_SOURCE, set_size,     NULL, KIB, 4 * GIB,
+	    SRC(max_size) },
+	{ "max-rejected", SEC_SOURCE, set_percent, "1%", 0, 100,
+	    SRC(max_rejected) },
+	{ "max-shrink", SEC_SOURCE, set_percent, "50%", 0, 100,
+	    SRC(max_shrink) },
+	{ "max-prefix4", SEC_SOURCE, set_uint,  "8", 0, 32, SRC(max_prefix4) },
+	{ "max-prefix6", SEC_SOURCE, set_uint,  "24", 0, 128,
+	    SRC(max_prefix6) },
 	{ "sources",  SEC_ZONE,   set_sources,  NULL, 0, 0, ZON(sources) },
 	{ "ttl",      SEC_ZONE,   set_uint,     "300", 0, 604800, ZON(ttl) },
 	{ "soa",      SEC_ZONE,   set_soa,      NULL, 0, 0, ZON(soa_mname) },
 	{ "ns",       SEC_ZONE,   set_ns,       NULL, 0, 0, ZON(ns) },
+	/* The catalog's [list NAME] takes these and every source key but
+	 * "catalog" (see key_find()). */
+	{ "provider", SEC_LIST,   set_text,     NULL, 0, 0, LST(provider) },
+	{ "description", SEC_LIST, set_text,    NULL, 0, 0,
+	    LST(description) },
+	{ "terms",    SEC_LIST,   set_text,     NULL, 0, 0, LST(terms) },
+	{ "min-refresh", SEC_LIST, set_duration, "0", 0, 365 * DAY,
+	    LST(min_refresh) },
+	{ "contact-required", SEC_LIST, set_bool, "no", 0, 0,
+	    LST(contact_required) },
 };
 #define NKEYS	(sizeof(cfg_keys) / sizeof(cfg_keys[0]))
 
 /* List formats the importer knows; a new format adds one line here. */
 static const char *const cfg_formats[] = {
 	"plain",
+	"auto",
+	"spamhaus-drop",
+	"spamhaus-json",
+	"spamhaus-asndrop",
+	"dshield",
+	"firehol",
+	"abuse-ch-csv",
+	"abuse-ch-txt",
+	"tor-exits",
+	"rbldnsd",
 	NULL
 };
 
 struct parse {
-	struct cfg	*cfg;
+	struct cfg	*cfg;		/* reading a configuration, or */
+	struct cfg_catalog *cat;	/* reading a catalog */
+	const char	*path;		/* the file being read */
 	FILE		*in;
 	FILE		*err;
 	char		*dir;		/* absolute, of the file */
@@ -98,6 +146,9 @@ struct parse {
 	enum sec_kind	 kind;		/* the section it is in */
 	size_t		 idx;		/* which source or zone */
 	unsigned	 seen[NKEYS];	/* line of each key, or 0 */
+	unsigned	 server_seen[NKEYS];	/* seen[] of [server] */
+	unsigned	(*src_seen)[NKEYS];	/* seen[] of each source */
+	size_t		 nsrc_seen;
 	unsigned	 server_line;
 	unsigned	*errlines;	/* lines reported: for inih's */
 	size_t		 nerrlines;
@@ -115,7 +166,7 @@ perr(struct parse *p, unsigned line, const char *fmt, ...)
 	va_list ap;
 
 	if (p->err != NULL) {
-		fprintf(p->err, "%s:%u: ", p->cfg->path, line);
+		fprintf(p->err, "%s:%u: ", p->path, line);
 		va_start(ap, fmt);
 		vfprintf(p->err, fmt, ap);
 		va_end(ap);
@@ -742,6 +793,138 @@ set_uint(struct parse *p, const struct cfg_key *k, void *base,
 	return 0;
 }
 
+/* "4096", "512k", "256M", "1G" within the key's bounds. */
+static int
+set_size(struct parse *p, const struct cfg_key *k, void *base,
+    const char *val)
+{
+	char lo[32], hi[32];
+	uint64_t v;
+
+	if (cfg_parse_size(val, &v) != 0 || v < (uint64_t)k->min ||
+	    v > (uint64_t)k->max) {
+		perr(p, p->line, "%s: expected a size from %s to %s (e.g. "
+		    "4096, 512k, 256M, 1G), not '%s'", k->name,
+		    cfg_size_str((uint64_t)k->min, lo, sizeof(lo)),
+		    cfg_size_str((uint64_t)k->max, hi, sizeof(hi)), val);
+		return -EINVAL;
+	}
+	*FIELD(base, k, uint64_t) = v;
+	return 0;
+}
+
+/* "1%", "0.5%" or "50": a percentage within the key's bounds. Only
+ * digits, '.' and '%' get to strtod(), so it never sees "inf" or hex. */
+static int
+set_percent(struct parse *p, const struct cfg_key *k, void *base,
+    const char *val)
+{
+	char *end = NULL;
+	double v = 0;
+
+	if (isdigit((unsigned char)*val) &&
+	    val[strspn(val, "0123456789.%")] == '\0')
+		v = strtod(val, &end);
+	if (end == NULL || v < (double)k->min || v > (double)k->max ||
+	    (*end != '\0' && strcmp(end, "%") != 0)) {
+		perr(p, p->line, "%s: expected a percentage from %" PRId64
+		    "%% to %" PRId64 "%% (e.g. 1%%, 0.5%%), not '%s'",
+		    k->name, k->min, k->max, val);
+		return -EINVAL;
+	}
+	*FIELD(base, k, double) = v;
+	return 0;
+}
+
+static int
+set_name(struct parse *p, const struct cfg_key *k, void *base,
+    const char *val)
+{
+	const char *why;
+
+	if ((why = check_name(val, strlen(val))) != NULL) {
+		perr(p, p->line, "%s: %s", k->name, why);
+		return -EINVAL;
+	}
+	return set_str(FIELD(base, k, char *), val, (size_t)-1);
+}
+
+/* Free text (the catalog's provider, description, terms). */
+static int
+set_text(struct parse *p, const struct cfg_key *k, void *base,
+    const char *val)
+{
+	if (*val == '\0') {
+		perr(p, p->line, "%s: empty", k->name);
+		return -EINVAL;
+	}
+	return set_str(FIELD(base, k, char *), val, (size_t)-1);
+}
+
+static int
+set_bool(struct parse *p, const struct cfg_key *k, void *base,
+    const char *val)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1", NULL };
+	static const char *const no[] = { "no", "false", "off", "0", NULL };
+	size_t i;
+
+	for (i = 0; yes[i] != NULL; i++) {
+		if (strcasecmp(val, yes[i]) == 0 ||
+		    strcasecmp(val, no[i]) == 0) {
+			*FIELD(base, k, int) = strcasecmp(val, yes[i]) == 0;
+			return 0;
+		}
+	}
+	perr(p, p->line, "%s: expected yes or no, not '%s'", k->name, val);
+	return -EINVAL;
+}
+
+/*
+ * Where a provider can reach the operator: an e-mail address or an
+ * http(s) URL. It goes into the User-Agent header, so it must be one
+ * printable word.
+ */
+static const char *
+check_contact(const char *s)
+{
+	const char *at = strchr(s, '@');
+	size_t i;
+
+	if (*s == '\0')
+		return "empty";
+	if (strlen(s) > 200)
+		return "longer than 200 characters";
+	for (i = 0; s[i] != '\0'; i++)
+		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f || s[i] == '(' ||
+		    s[i] == ')')
+			return "blanks, parentheses and control characters "
+			    "do not belong in a User-Agent";
+	if (strncasecmp(s, "http://", 7) == 0 ||
+	    strncasecmp(s, "https://", 8) == 0)
+		return check_url(s);
+	if (strncasecmp(s, "mailto:", 7) == 0)
+		at = strchr(s += 7, '@');
+	if (at == NULL || at == s || at[1] == '\0' ||
+	    strchr(at + 1, '.') == NULL)
+		return "expected an e-mail address (ops@example.org) or an "
+		    "http(s) URL";
+	return NULL;
+}
+
+static int
+set_contact(struct parse *p, const struct cfg_key *k, void *base,
+    const char *val)
+{
+	const char *why;
+
+	if ((why = check_contact(val)) != NULL) {
+		perr(p, p->line, "%s: %s", k->name, why);
+		return -EINVAL;
+	}
+	return set_str(FIELD(base, k, char *), val, (size_t)-1);
+}
+
 /* ---- Sections ---------------------------------------------------------- */
 
 static const char *
@@ -754,6 +937,8 @@ kind_name(enum sec_kind kind)
 		return "source";
 	case SEC_ZONE:
 		return "zone";
+	case SEC_LIST:
+		return "list";
 	default:
 		return "";
 	}
@@ -769,6 +954,8 @@ section_base(struct parse *p)
 		return &p->cfg->sources[p->idx];
 	case SEC_ZONE:
 		return &p->cfg->zones[p->idx];
+	case SEC_LIST:
+		return &p->cat->lists[p->idx];
 	default:
 		return NULL;
 	}
@@ -786,6 +973,22 @@ key_index(enum sec_kind kind, const char *name)
 	return i;
 }
 
+/*
+ * The row of a key in a section of kind, or NKEYS. A catalog [list]
+ * takes its own keys and every source key but "catalog" (a list does
+ * not name another).
+ */
+static size_t
+key_find(enum sec_kind kind, const char *name)
+{
+	size_t i = key_index(kind, name);
+
+	if (i == NKEYS && kind == SEC_LIST &&
+	    strcasecmp(name, "catalog") != 0)
+		i = key_index(SEC_SOURCE, name);
+	return i;
+}
+
 /* Give a new section its defaults, through the same setters as keys. */
 static void
 section_defaults(struct parse *p, enum sec_kind kind, void *base)
@@ -798,12 +1001,54 @@ section_defaults(struct parse *p, enum sec_kind kind, void *base)
 			p->rc = -ENOMEM;
 }
 
+/* Checks that need the whole of a catalog [list], at its end. */
+static void
+list_close(struct parse *p)
+{
+	const struct cfg_list *l = &p->cat->lists[p->idx];
+	char a[32], b[32];
+
+	if (l->src.url == NULL)
+		perr(p, l->line, "[list %s]: no url", l->name);
+	if (l->provider == NULL)
+		perr(p, l->line, "[list %s]: no provider", l->name);
+	if (l->src.refresh < l->min_refresh)
+		perr(p, l->line, "[list %s]: refresh %s is below its "
+		    "min-refresh %s", l->name,
+		    cfg_duration_str(l->src.refresh, a, sizeof(a)),
+		    cfg_duration_str(l->min_refresh, b, sizeof(b)));
+}
+
+/* Keep what a source set, for the catalog merge once all is read. */
+static void
+source_close(struct parse *p)
+{
+	unsigned (*seen)[NKEYS];
+	size_t n = p->idx + 1;
+
+	if (n > p->nsrc_seen) {
+		if ((seen = realloc(p->src_seen, n * sizeof(*seen))) == NULL) {
+			p->rc = -ENOMEM;
+			return;
+		}
+		p->src_seen = seen;
+		p->nsrc_seen = n;
+	}
+	memcpy(p->src_seen[p->idx], p->seen, sizeof(p->seen));
+}
+
 /* Checks that need the whole section, at its end. */
 static void
 section_close(struct parse *p)
 {
 	const struct cfg_zone *z;
 
+	if (p->kind == SEC_SERVER)
+		memcpy(p->server_seen, p->seen, sizeof(p->seen));
+	else if (p->kind == SEC_SOURCE)
+		source_close(p);
+	else if (p->kind == SEC_LIST)
+		list_close(p);
 	if (p->kind != SEC_ZONE || p->seen[key_index(SEC_ZONE, "sources")])
 		return;
 	z = &p->cfg->zones[p->idx];
@@ -902,6 +1147,43 @@ zone_open(struct parse *p, const char *name)
 	section_defaults(p, SEC_ZONE, &z[n]);
 }
 
+static void
+list_open(struct parse *p, const char *name)
+{
+	struct cfg_catalog *cat = p->cat;
+	const struct cfg_list *dup;
+	struct cfg_list *l;
+	const char *why;
+	size_t n = cat->nlists;
+
+	if ((why = *name == '\0' ? "missing name" :
+	    check_name(name, strlen(name))) != NULL) {
+		perr(p, p->line, "[list %s]: %s", name, why);
+		return;
+	}
+	if ((dup = cfg_catalog_find(cat, name)) != NULL) {
+		perr(p, p->line, "duplicate [list %s] (first on line %u)",
+		    name, dup->line);
+		return;
+	}
+	if ((l = realloc(cat->lists, (n + 1) * sizeof(*l))) == NULL) {
+		p->rc = -ENOMEM;
+		return;
+	}
+	cat->lists = l;
+	memset(&l[n], 0, sizeof(l[n]));
+	cat->nlists++;
+	if ((l[n].name = strdup(name)) == NULL) {
+		p->rc = -ENOMEM;
+		return;
+	}
+	l[n].line = l[n].src.line = p->line;
+	p->kind = SEC_LIST;
+	p->idx = n;
+	section_defaults(p, SEC_LIST, &l[n]);
+	section_defaults(p, SEC_SOURCE, &l[n].src);
+}
+
 /* s is the text between the brackets: "KIND" or "KIND NAME". */
 static void
 section_open(struct parse *p, char *s)
@@ -922,7 +1204,13 @@ section_open(struct parse *p, char *s)
 	}
 	kind[klen] = '\0';
 	name[nlen] = '\0';
-	if (strcasecmp(kind, "server") == 0)
+	if (p->cat != NULL) {
+		if (strcasecmp(kind, "list") == 0)
+			list_open(p, name);
+		else
+			perr(p, p->line, "unknown section [%s] (a catalog "
+			    "has [list NAME] sections)", kind);
+	} else if (strcasecmp(kind, "server") == 0)
 		server_open(p, name);
 	else if (strcasecmp(kind, "source") == 0)
 		source_open(p, name);
@@ -1081,6 +1369,38 @@ cfg_reader(char *str, int num, void *stream)
 	return strcpy(str, "\n");
 }
 
+/*
+ * A source key in a catalog [list]: checked by setting it on the list's
+ * own source, and kept as written for the sources that name the list.
+ */
+static void
+list_key(struct parse *p, const struct cfg_key *k, const char *val)
+{
+	struct cfg_list *l = &p->cat->lists[p->idx];
+	struct cfg_kv *kv;
+	int rc;
+
+	if ((rc = k->set(p, k, &l->src, val)) != 0) {
+		if (rc == -ENOMEM)
+			p->rc = rc;
+		return;
+	}
+	if ((kv = realloc(l->kv, (l->nkv + 1) * sizeof(*kv))) == NULL) {
+		p->rc = -ENOMEM;
+		return;
+	}
+	l->kv = kv;
+	kv = &l->kv[l->nkv];
+	kv->line = p->line;
+	if ((kv->key = strdup(k->name)) == NULL ||
+	    (kv->val = strdup(val)) == NULL) {
+		free(kv->key);
+		p->rc = -ENOMEM;
+		return;
+	}
+	l->nkv++;
+}
+
 /* inih's handler, once per KEY = VALUE; the reader tracks sections. */
 static int
 cfg_ini_key(void *user, const char *section, const char *name,
@@ -1097,9 +1417,11 @@ cfg_ini_key(void *user, const char *section, const char *name,
 		perr(p, p->line, "%s: key outside any section", name);
 		return 1;
 	}
-	if ((i = key_index(p->kind, name)) == NKEYS) {
-		perr(p, p->line, "unknown key '%s' in [%s]", name,
-		    kind_name(p->kind));
+	if ((i = key_find(p->kind, name)) == NKEYS) {
+		perr(p, p->line, "unknown key '%s' in [%s]%s", name,
+		    kind_name(p->kind), p->kind == SEC_SOURCE &&
+		    key_index(SEC_LIST, name) != NKEYS ? " (only the catalog "
+		    "sets it)" : "");
 		return 1;
 	}
 	if (p->seen[i] != 0) {
@@ -1109,20 +1431,166 @@ cfg_ini_key(void *user, const char *section, const char *name,
 	}
 	p->seen[i] = p->line;
 	k = &cfg_keys[i];
-	if (k->set(p, k, section_base(p), value) == -ENOMEM)
+	if (p->kind == SEC_LIST && k->sec == SEC_SOURCE)
+		list_key(p, k, value);
+	else if (k->set(p, k, section_base(p), value) == -ENOMEM)
 		p->rc = -ENOMEM;
 	return p->rc == 0;
 }
 
+/* ---- The catalog merge, once the whole file is read -------------------- */
+
+/* The line to blame when the catalog cannot be used: the first source
+ * that names it, or [server]'s catalog-file. 0 if nothing needs it. */
+static unsigned
+catalog_line(const struct parse *p)
+{
+	size_t i, k = key_index(SEC_SOURCE, "catalog");
+
+	for (i = 0; i < p->cfg->nsources && i < p->nsrc_seen; i++)
+		if (p->cfg->sources[i].catalog != NULL)
+			return p->src_seen[i][k];
+	return p->server_seen[key_index(SEC_SERVER, "catalog-file")];
+}
+
+static int	catalog_read(struct cfg_catalog **, const char *, FILE *);
+
+/* Read the catalog the sources need; NULL (reported) if it fails. */
+static struct cfg_catalog *
+catalog_open(struct parse *p, unsigned line, char **dir)
+{
+	struct cfg_catalog *cat = NULL;
+	char path[4096];
+	int rc;
+
+	if (cfg_catalog_path(p->cfg, path, sizeof(path)) != 0) {
+		perr(p, line, "catalog: file name too long");
+		return NULL;
+	}
+	if ((rc = catalog_read(&cat, path, p->err)) == 0 &&
+	    (rc = config_dir(path, dir)) == 0)
+		return cat;
+	cfg_catalog_free(cat);
+	if (rc == -ENOMEM)
+		p->rc = rc;
+	else if (rc == -EINVAL)
+		perr(p, line, "catalog: %s has errors (above)", path);
+	else
+		perr(p, line, "catalog: cannot read %s: %s%s", path,
+		    strerror(-rc), p->cfg->server.catalog_file ? "" :
+		    " (install it, or set catalog-file in [server])");
+	return NULL;
+}
+
+/*
+ * Give source s the keys of catalog list l that its section (seen) did
+ * not set, through the same setters; a "file:PATH" url of the catalog
+ * is relative to the catalog's directory catdir.
+ */
+static void
+source_merge(struct parse *p, struct cfg_source *s, const unsigned *seen,
+    const struct cfg_list *l, const struct cfg_catalog *cat, char *catdir)
+{
+	const char *path = p->path;
+	char *dir = p->dir;
+	const struct cfg_key *k;
+	size_t i, j;
+
+	p->path = cat->path;
+	p->dir = catdir;
+	for (i = 0; i < l->nkv && p->rc == 0; i++) {
+		if ((j = key_index(SEC_SOURCE, l->kv[i].key)) == NKEYS ||
+		    seen[j] != 0)
+			continue;
+		k = &cfg_keys[j];
+		p->line = l->kv[i].line;
+		if (k->set(p, k, s, l->kv[i].val) == -ENOMEM)
+			p->rc = -ENOMEM;
+	}
+	p->path = path;
+	p->dir = dir;
+	s->min_refresh = l->min_refresh;
+	s->contact_required = l->contact_required;
+}
+
+/* Resolve one source: its catalog list, [server]'s defaults, and the
+ * provider's minimum refresh. */
+static void
+source_finish(struct parse *p, struct cfg_source *s, const unsigned *seen,
+    const struct cfg_catalog *cat, char *catdir)
+{
+	size_t kc = key_index(SEC_SOURCE, "catalog");
+	size_t kr = key_index(SEC_SOURCE, "refresh");
+	const struct cfg_list *l = NULL;
+	char a[32], b[32];
+
+	if (s->catalog != NULL && cat != NULL &&
+	    (l = cfg_catalog_find(cat, s->catalog)) == NULL)
+		perr(p, seen[kc], "catalog: no list '%s' in %s (reputed-import "
+		    "--catalog shows them)", s->catalog, cat->path);
+	if (l != NULL)
+		source_merge(p, s, seen, l, cat, catdir);
+	if (s->fetch_timeout == 0)
+		s->fetch_timeout = p->cfg->server.fetch_timeout;
+	if (s->max_size == 0)
+		s->max_size = p->cfg->server.max_size;
+	if (l != NULL && s->refresh < s->min_refresh)
+		perr(p, seen[kr] ? seen[kr] : seen[kc], "refresh: %s is below "
+		    "the %s that %s asks for (min-refresh of catalog list %s)",
+		    cfg_duration_str(s->refresh, a, sizeof(a)),
+		    cfg_duration_str(s->min_refresh, b, sizeof(b)),
+		    l->provider, l->name);
+}
+
+static void
+sources_finish(struct parse *p)
+{
+	struct cfg_catalog *cat = NULL;
+	char *catdir = NULL;
+	unsigned line = catalog_line(p);
+	size_t i;
+
+	if (line != 0 && (cat = catalog_open(p, line, &catdir)) == NULL &&
+	    p->rc != 0)
+		return;
+	for (i = 0; i < p->cfg->nsources && i < p->nsrc_seen &&
+	    p->rc == 0; i++)
+		source_finish(p, &p->cfg->sources[i], p->src_seen[i], cat,
+		    catdir);
+	cfg_catalog_free(cat);
+	free(catdir);
+}
+
 /* ---- The API ----------------------------------------------------------- */
 
-/* Read the open file into p->cfg, reporting every problem. */
+/* Open path for p to read. 0 or -errno. */
 static int
-cfg_parse(struct parse *p)
+parse_open(struct parse *p, const char *path)
+{
+	p->path = path;
+	if ((p->in = fopen(path, "r")) == NULL ||
+	    config_dir(path, &p->dir) != 0)
+		return -errno;
+	return 0;
+}
+
+static void
+parse_fini(struct parse *p)
+{
+	if (p->in != NULL)
+		fclose(p->in);
+	free(p->errlines);
+	free(p->buf);
+	free(p->dir);
+	free(p->src_seen);
+}
+
+/* Every line of the open file, then the checks at the end of a file. */
+static int
+parse_stream(struct parse *p)
 {
 	int line;
 
-	section_defaults(p, SEC_SERVER, &p->cfg->server);
 	line = ini_parse_stream(cfg_reader, p, cfg_ini_key, p);
 	if (p->rc == 0 && line < 0)
 		p->rc = -ENOMEM;
@@ -1131,10 +1599,12 @@ cfg_parse(struct parse *p)
 		perr(p, (unsigned)line, "syntax error");
 	if (p->rc == 0)
 		section_close(p);
-	if (p->rc == 0)
+	if (p->rc == 0 && p->cfg != NULL)
 		zones_finish(p);
+	if (p->rc == 0 && p->cfg != NULL)
+		sources_finish(p);
 	if (p->rc != 0 && p->err != NULL)
-		fprintf(p->err, "%s: %s%s\n", p->cfg->path,
+		fprintf(p->err, "%s: %s%s\n", p->path,
 		    p->rc == -ENOMEM ? "" : "cannot read: ", strerror(-p->rc));
 	if (p->rc != 0)
 		return p->rc;
@@ -1155,26 +1625,159 @@ cfg_load(struct cfg **out, const char *path, FILE *err)
 		rc = -ENOMEM;
 		goto fail;
 	}
-	if ((p.in = fopen(path, "r")) == NULL ||
-	    config_dir(path, &p.dir) != 0) {
-		rc = -errno;
+	if ((rc = parse_open(&p, p.cfg->path)) != 0) {
 		if (err != NULL)
 			fprintf(err, "%s: cannot read: %s\n", path,
-			    strerror(errno));
+			    strerror(-rc));
 		goto fail;
 	}
-	if ((rc = cfg_parse(&p)) != 0)
+	section_defaults(&p, SEC_SERVER, &p.cfg->server);
+	if ((rc = parse_stream(&p)) != 0)
 		goto fail;
 	*out = p.cfg;
 	p.cfg = NULL;
 fail:
-	if (p.in != NULL)
-		fclose(p.in);
-	free(p.errlines);
-	free(p.buf);
-	free(p.dir);
+	parse_fini(&p);
 	cfg_free(p.cfg);
 	return rc;
+}
+
+/* cfg_catalog_load(), but a file that cannot be opened is not reported:
+ * cfg_load() says which source needed it. */
+static int
+catalog_read(struct cfg_catalog **out, const char *path, FILE *err)
+{
+	struct parse p;
+	int rc;
+
+	*out = NULL;
+	memset(&p, 0, sizeof(p));
+	p.err = err;
+	if ((p.cat = calloc(1, sizeof(*p.cat))) == NULL ||
+	    (p.cat->path = strdup(path)) == NULL) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	if ((rc = parse_open(&p, p.cat->path)) != 0 ||
+	    (rc = parse_stream(&p)) != 0)
+		goto fail;
+	*out = p.cat;
+	p.cat = NULL;
+fail:
+	parse_fini(&p);
+	cfg_catalog_free(p.cat);
+	return rc;
+}
+
+int
+cfg_catalog_load(struct cfg_catalog **out, const char *path, FILE *err)
+{
+	int rc = catalog_read(out, path, err);
+
+	if (rc != 0 && rc != -EINVAL && rc != -ENOMEM && err != NULL)
+		fprintf(err, "%s: cannot read: %s\n", path, strerror(-rc));
+	return rc;
+}
+
+/* Free what a source holds, not the struct. */
+static void
+source_fini(struct cfg_source *s)
+{
+	free(s->name);
+	free(s->url);
+	free(s->format);
+	free(s->txt);
+	free(s->catalog);
+}
+
+void
+cfg_catalog_free(struct cfg_catalog *cat)
+{
+	struct cfg_list *l;
+	size_t i;
+
+	if (cat == NULL)
+		return;
+	for (l = cat->lists; l < cat->lists + cat->nlists; l++) {
+		free(l->name);
+		free(l->provider);
+		free(l->description);
+		free(l->terms);
+		source_fini(&l->src);
+		for (i = 0; i < l->nkv; i++) {
+			free(l->kv[i].key);
+			free(l->kv[i].val);
+		}
+		free(l->kv);
+	}
+	free(cat->lists);
+	free(cat->path);
+	free(cat);
+}
+
+const struct cfg_list *
+cfg_catalog_find(const struct cfg_catalog *cat, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cat->nlists; i++)
+		if (cat->lists[i].name != NULL &&
+		    strcmp(cat->lists[i].name, name) == 0)
+			return &cat->lists[i];
+	return NULL;
+}
+
+int
+cfg_catalog_path(const struct cfg *cfg, char *buf, size_t len)
+{
+	char exe[4096], *slash, *tree = NULL;
+	ssize_t n;
+	int w;
+
+	if (cfg != NULL && cfg->server.catalog_file != NULL) {
+		w = snprintf(buf, len, "%s", cfg->server.catalog_file);
+		return w >= 0 && (size_t)w < len ? 0 : -ENAMETOOLONG;
+	}
+	/* A program run from its build directory (build/reputed-import)
+	 * reads the catalog of its own source tree, not an older one that
+	 * may be installed. */
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			tree = path_join(*exe ? exe : "/",
+			    "../catalog/" CFG_CATALOG_NAME);
+		}
+	}
+	if (tree != NULL && access(tree, F_OK) == 0)
+		w = snprintf(buf, len, "%s", tree);
+	else
+		w = snprintf(buf, len, "%s/%s", REPUTED_DATADIR,
+		    CFG_CATALOG_NAME);
+	free(tree);
+	return w >= 0 && (size_t)w < len ? 0 : -ENAMETOOLONG;
+}
+
+int64_t
+cfg_source_next_fetch(const struct cfg_source *src, int64_t last_attempt,
+    uint32_t failures, int64_t retry_after)
+{
+	int64_t step = src->refresh, cap, slack, floor, due;
+	uint32_t i;
+
+	if (last_attempt == 0)
+		return retry_after > 0 ? retry_after : 0;
+	cap = step > CFG_BACKOFF_MAX ? step : CFG_BACKOFF_MAX;
+	for (i = 1; i < failures && step < cap; i++)
+		step *= 2;
+	if (step > cap)
+		step = cap;
+	/* A timer firing a little early must not skip a whole period;
+	 * the provider's minimum is never shortened. */
+	slack = step / 20 < 300 ? step / 20 : 300;
+	floor = src->min_refresh > 0 ? src->min_refresh : CFG_REFRESH_MIN;
+	due = last_attempt + (step - slack > floor ? step - slack : floor);
+	return due > retry_after ? due : retry_after;
 }
 
 void
@@ -1188,12 +1791,10 @@ cfg_free(struct cfg *cfg)
 	free_list(cfg->server.listen, cfg->server.nlisten);
 	free(cfg->server.database);
 	free(cfg->server.user);
-	for (s = cfg->sources; s < cfg->sources + cfg->nsources; s++) {
-		free(s->name);
-		free(s->url);
-		free(s->format);
-		free(s->txt);
-	}
+	free(cfg->server.contact);
+	free(cfg->server.catalog_file);
+	for (s = cfg->sources; s < cfg->sources + cfg->nsources; s++)
+		source_fini(s);
 	for (z = cfg->zones; z < cfg->zones + cfg->nzones; z++) {
 		free(z->name);
 		free_list(z->sources, z->nsources);
@@ -1279,5 +1880,57 @@ cfg_duration_str(int64_t secs, char *buf, size_t len)
 			break;
 	snprintf(buf, len, "%" PRId64 "%c", secs / cfg_units[i].secs,
 	    cfg_units[i].unit);
+	return buf;
+}
+
+static const struct {
+	char		unit;
+	uint64_t	bytes;
+} cfg_size_units[] = {
+	{ 'G', UINT64_C(1) << 30 }, { 'M', UINT64_C(1) << 20 },
+	{ 'k', UINT64_C(1) << 10 },
+};
+#define NSIZE_UNITS	(sizeof(cfg_size_units) / sizeof(cfg_size_units[0]))
+
+int
+cfg_parse_size(const char *s, uint64_t *out)
+{
+	uint64_t v = 0, mul = 1;
+	size_t i;
+
+	if (s == NULL || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*s); s++) {
+		if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	if (*s != '\0') {
+		for (i = 0; i < NSIZE_UNITS && toupper((unsigned char)*s) !=
+		    toupper((unsigned char)cfg_size_units[i].unit); i++)
+			;
+		if (i == NSIZE_UNITS || s[1] != '\0')
+			return -EINVAL;
+		mul = cfg_size_units[i].bytes;
+	}
+	if (v > UINT64_MAX / mul)
+		return -EINVAL;
+	*out = v * mul;
+	return 0;
+}
+
+char *
+cfg_size_str(uint64_t bytes, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < NSIZE_UNITS; i++)
+		if (bytes != 0 && bytes % cfg_size_units[i].bytes == 0) {
+			snprintf(buf, len, "%" PRIu64 "%c",
+			    bytes / cfg_size_units[i].bytes,
+			    cfg_size_units[i].unit);
+			return buf;
+		}
+	snprintf(buf, len, "%" PRIu64, bytes);
 	return buf;
 }

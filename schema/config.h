@@ -12,6 +12,14 @@
 #define CFG_NAME_MAX	63	/* a source name: [A-Za-z0-9_.-]+ */
 #define CFG_DNAME_MAX	253	/* a DNS name, no final dot */
 #define CFG_REFRESH_MIN	300	/* seconds, the least refresh */
+#define CFG_BACKOFF_MAX	86400	/* seconds, the longest back-off step */
+#define CFG_CATALOG_NAME	"catalog.ini"
+
+/* Where the catalog of public lists is installed; the Makefile may set
+ * it to $(PREFIX)/share/reputed. */
+#ifndef REPUTED_DATADIR
+#define REPUTED_DATADIR	"/usr/local/share/reputed"
+#endif
 
 /* [server] */
 struct cfg_server {
@@ -21,6 +29,10 @@ struct cfg_server {
 	char	*user;			/* run user after binding, or NULL */
 	uint32_t tcp_clients;		/* concurrent TCP connections */
 	int64_t	 tcp_idle_timeout;	/* seconds a TCP client may idle */
+	char	*contact;		/* operator e-mail or URL, or NULL */
+	char	*catalog_file;		/* as set (absolute), or NULL */
+	int64_t	 fetch_timeout;		/* seconds, sources' default */
+	uint64_t max_size;		/* bytes, sources' default */
 };
 
 /* [source NAME] */
@@ -32,6 +44,15 @@ struct cfg_source {
 	uint32_t	 code;		/* IPv4 A value, network byte order */
 	char		*txt;		/* TXT template, see template.h */
 	int64_t		 expire;	/* seconds; 0: remove when vanished */
+	char		*catalog;	/* the catalog list it is, or NULL */
+	int64_t		 min_refresh;	/* the provider's (catalog), or 0 */
+	int		 contact_required; /* the provider wants a contact */
+	int64_t		 fetch_timeout;	/* seconds, the whole transfer */
+	uint64_t	 max_size;	/* bytes of body, after gzip */
+	double		 max_rejected;	/* percent of the lines */
+	double		 max_shrink;	/* percent of the entries */
+	uint32_t	 max_prefix4;	/* no IPv4 entry shorter than this */
+	uint32_t	 max_prefix6;	/* nor IPv6 */
 	unsigned	 line;		/* where the section starts */
 };
 
@@ -75,10 +96,80 @@ const struct cfg_source	*cfg_source_find(const struct cfg *cfg,
 const struct cfg_zone	*cfg_zone_find(const struct cfg *cfg,
 			    const char *name);
 
+/*
+ * When src is next due for a fetch, given its stored status: refresh
+ * after the last attempt (less a tolerance of refresh/20, at most 5
+ * minutes, for timer jitter), doubled per consecutive failure after
+ * the first (up to CFG_BACKOFF_MAX, or refresh if longer), never
+ * before min_refresh (or CFG_REFRESH_MIN) has passed, nor before
+ * retry_after. A source never tried (last_attempt 0) is due at once:
+ * the result is 0 then.
+ */
+int64_t	cfg_source_next_fetch(const struct cfg_source *src,
+	    int64_t last_attempt, uint32_t failures, int64_t retry_after);
+
+/*
+ * The catalog of known public lists: an INI file of [list NAME]
+ * sections (catalog/catalog.ini). A [source] with "catalog = NAME"
+ * takes every key the list sets and the source does not, as if written
+ * in the source (cfg_load() does that merge).
+ */
+struct cfg_kv {				/* one source key of a list */
+	char		*key;
+	char		*val;
+	unsigned	 line;
+};
+
+struct cfg_list {
+	char		*name;
+	char		*provider;
+	char		*description;
+	char		*terms;		/* terms of use, licence */
+	int64_t		 min_refresh;	/* seconds; 0: none */
+	int		 contact_required;
+	struct cfg_source src;		/* its source keys, with defaults */
+	struct cfg_kv	*kv;		/* the source keys as written */
+	size_t		 nkv;
+	unsigned	 line;
+};
+
+struct cfg_catalog {
+	char		*path;
+	struct cfg_list	*lists;
+	size_t		 nlists;
+};
+
+/*
+ * Read the catalog at path. 0 with *out yours (cfg_catalog_free() it);
+ * else -EINVAL or -errno with every problem written to err (may be
+ * NULL) as "file:line: message", and *out NULL.
+ */
+int	cfg_catalog_load(struct cfg_catalog **out, const char *path,
+	    FILE *err);
+void	cfg_catalog_free(struct cfg_catalog *cat);	/* accepts NULL */
+const struct cfg_list *cfg_catalog_find(const struct cfg_catalog *cat,
+	    const char *name);
+
+/*
+ * The catalog file to read: cfg's catalog-file if cfg (may be NULL)
+ * sets one; else the source tree's catalog/catalog.ini when the running
+ * program is in a build directory of it (EXEDIR/../catalog/catalog.ini);
+ * else REPUTED_DATADIR/catalog.ini. 0 with the path in buf (the last
+ * candidate if none exists), -ENAMETOOLONG if it does not fit.
+ */
+int	cfg_catalog_path(const struct cfg *cfg, char *buf, size_t len);
+
 /* Parse "90", "45s", "30m", "12h", "7d", "2w" into seconds. 0 or -EINVAL. */
 int	cfg_parse_duration(const char *s, int64_t *out);
 
 /* Print seconds back in the largest exact unit ("12h"). */
 char	*cfg_duration_str(int64_t secs, char *buf, size_t len);
+
+/* Parse "4096", "512k", "256M", "1G" (binary multiples) into bytes.
+ * 0 or -EINVAL. */
+int	cfg_parse_size(const char *s, uint64_t *out);
+
+/* Print bytes back in the largest exact unit ("256M"). */
+char	*cfg_size_str(uint64_t bytes, char *buf, size_t len);
 
 #endif

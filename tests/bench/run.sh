@@ -174,6 +174,7 @@ bar "lookups/s at $LARGE" "${FIG[large.lps]:-}" ">=" 2500000 ""
 bar "cold import of $SMALL" "${FIG[small.import]:-}" "<" 10 s
 bar "cold import of $LARGE" "${FIG[large.import]:-}" "<" 90 s
 bar "re-import of $SMALL, 1% changed" "${FIG[change.import]:-}" "<" 5 s
+echo; BUILD=$BUILD "$ROOT/tests/bench/import_bench.sh" || die "import_bench.sh failed"
 
 # The DNS daemon against rbldnsd: dns_bench.sh (BENCH_DNS=0 skips it).
 [ "${BENCH_DNS:-1}" = 0 ] && exit 0

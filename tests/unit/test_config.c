@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <arpa/inet.h>
 
 #include "config.h"
@@ -49,10 +50,18 @@ static int
 conf_teardown(void **state)
 {
 	struct tconf *t = *state;
+	char path[PATH_MAX + 32];
 
 	cfg_free(t->cfg);
 	free(t->err);
 	unlink(t->path);
+	/* What the catalog tests write (see write_file()). */
+	snprintf(path, sizeof(path), "%s/catalog.ini", t->dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/sub/catalog.ini", t->dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/sub", t->dir);
+	rmdir(path);
 	rmdir(t->dir);
 	free(t);
 	return 0;
@@ -77,6 +86,36 @@ conf_load(struct tconf *t, const char *text)
 	if (t->rc != 0)
 		assert_null(t->cfg);
 	return t->rc;
+}
+
+/* Write text as the file name (catalog.ini or sub/catalog.ini) in t->dir. */
+static void
+write_file(const struct tconf *t, const char *name, const char *text)
+{
+	char path[PATH_MAX + 32];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/sub", t->dir);
+	if (strchr(name, '/') != NULL && access(path, F_OK) != 0)
+		assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/%s", t->dir, name);
+	assert_non_null(f = fopen(path, "w"));
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Did err (of a file other than the configuration) say msg at line? */
+static int
+has_file_err(const struct tconf *t, const char *name, unsigned line,
+    const char *msg)
+{
+	char want[PATH_MAX + 256];
+
+	snprintf(want, sizeof(want), "%s/%s:%u: %s", t->dir, name, line, msg);
+	if (t->err != NULL && strstr(t->err, want) != NULL)
+		return 1;
+	print_error("no \"%s\" in:\n%s", want, t->err ? t->err : "");
+	return 0;
 }
 
 /* Did cfg_load() report msg (a prefix of the message) at line? */
@@ -193,8 +232,7 @@ config_parses_shipped_example(void **state)
 		skip();
 	assert_int_equal(cfg_load(&cfg, "examples/reputed.conf", stderr), 0);
 	assert_non_null(s = cfg_source_find(cfg, "drop"));
-	assert_non_null(strstr(s->url,
-	    "/spamhaus-drop/drop.txt"));
+	assert_non_null(strstr(s->url, "/spamhaus-drop/drop.txt"));
 	assert_int_equal(strncmp(s->url, "file:///", 8), 0);
 	assert_null(strstr(s->url, ".."));
 	assert_non_null(s = cfg_source_find(cfg, "local"));
@@ -419,7 +457,7 @@ config_rejects_unknown_format_and_url(void **state)
 	    "url = ftp://example.org/x\n[source b]\nurl = http:///x\n"
 	    "[source c]\nurl = https://example.org/a b\n"), -EINVAL);
 	assert_true(has_err(t, 2, "format: unknown format 'csv' (known: "
-	    "plain)"));
+	    "plain auto spamhaus-drop"));
 	assert_true(has_err(t, 3, "url: only file:, http:// and https://"));
 	assert_true(has_err(t, 5, "url: missing host name"));
 	/* A blank in a URL has to be written %20. */
@@ -671,6 +709,394 @@ duration_prints_largest_exact_unit(void **state)
 	    "3601s");
 }
 
+
+/* ---- Fetching and the rules: keys of [server] and [source] ------------ */
+
+static void
+config_fetch_keys_have_defaults(void **state)
+{
+	struct tconf *t = *state;
+	const struct cfg_server *srv;
+	const struct cfg_source *s;
+
+	assert_int_equal(conf_load(t, "[source a]\n"), 0);
+	srv = &t->cfg->server;
+	assert_null(srv->contact);
+	assert_null(srv->catalog_file);
+	assert_int_equal(srv->fetch_timeout, 120);
+	assert_int_equal(srv->max_size, 256 << 20);
+	assert_non_null(s = cfg_source_find(t->cfg, "a"));
+	assert_null(s->catalog);
+	assert_int_equal(s->min_refresh, 0);
+	assert_false(s->contact_required);
+	assert_int_equal(s->fetch_timeout, 120);
+	assert_int_equal(s->max_size, 256 << 20);
+	assert_true(s->max_rejected == 1.0);
+	assert_true(s->max_shrink == 50.0);
+	assert_int_equal(s->max_prefix4, 8);
+	assert_int_equal(s->max_prefix6, 24);
+}
+
+static void
+config_sources_take_server_fetch_limits(void **state)
+{
+	struct tconf *t = *state;
+	const struct cfg_source *s;
+
+	/* [server] may come after the sources: it still applies. */
+	assert_int_equal(conf_load(t, "[source a]\n"
+	    "[source b]\nfetch-timeout = 5s\nmax-size = 512k\n"
+	    "[server]\nfetch-timeout = 30s\nmax-size = 1M\n"
+	    "contact = ops@example.org\n"), 0);
+	assert_string_equal(t->cfg->server.contact, "ops@example.org");
+	assert_non_null(s = cfg_source_find(t->cfg, "a"));
+	assert_int_equal(s->fetch_timeout, 30);
+	assert_int_equal(s->max_size, 1 << 20);
+	assert_non_null(s = cfg_source_find(t->cfg, "b"));
+	assert_int_equal(s->fetch_timeout, 5);
+	assert_int_equal(s->max_size, 512 << 10);
+}
+
+static void
+config_parses_rule_keys(void **state)
+{
+	struct tconf *t = *state;
+	const struct cfg_source *s;
+
+	assert_int_equal(conf_load(t, "[source a]\nmax-rejected = 0.5%\n"
+	    "max-shrink = 80\nmax-prefix4 = 0\nmax-prefix6 = 128\n"
+	    "[source b]\nmax-rejected = 0\nmax-shrink = 100%\n"), 0);
+	assert_non_null(s = cfg_source_find(t->cfg, "a"));
+	assert_true(s->max_rejected == 0.5);
+	assert_true(s->max_shrink == 80.0);
+	assert_int_equal(s->max_prefix4, 0);
+	assert_int_equal(s->max_prefix6, 128);
+	assert_non_null(s = cfg_source_find(t->cfg, "b"));
+	assert_true(s->max_rejected == 0.0);
+	assert_true(s->max_shrink == 100.0);
+}
+
+static void
+config_rejects_bad_rule_keys(void **state)
+{
+	struct tconf *t = *state;
+
+	assert_int_equal(conf_load(t, "[source a]\n"
+	    "max-rejected = 101%\n"
+	    "max-shrink = -1\n"
+	    "max-prefix4 = 33\n"
+	    "max-prefix6 = 129\n"
+	    "max-size = 10\n"
+	    "fetch-timeout = 2h\n"
+	    "[source b]\n"
+	    "max-rejected = 1.2.3\n"
+	    "max-shrink = inf\n"
+	    "max-size = 5G\n"
+	    "fetch-timeout = 0\n"
+	    "[source c]\n"
+	    "max-rejected = 1%%\n"
+	    "max-size = 12X\n"), -EINVAL);
+	assert_true(has_err(t, 2, "max-rejected: expected a percentage"));
+	assert_true(has_err(t, 3, "max-shrink: expected a percentage"));
+	assert_true(has_err(t, 4, "max-prefix4: expected a number from 0 "
+	    "to 32"));
+	assert_true(has_err(t, 5, "max-prefix6: expected a number from 0 "
+	    "to 128"));
+	assert_true(has_err(t, 6, "max-size: expected a size from 1k to 4G"));
+	assert_true(has_err(t, 7, "fetch-timeout: 2h is above the maximum"));
+	assert_true(has_err(t, 9, "max-rejected: expected a percentage"));
+	assert_true(has_err(t, 10, "max-shrink: expected a percentage"));
+	assert_true(has_err(t, 11, "max-size: expected a size"));
+	assert_true(has_err(t, 12, "fetch-timeout: 0 is below the minimum"));
+	assert_true(has_err(t, 14, "max-rejected: expected a percentage"));
+	assert_true(has_err(t, 15, "max-size: expected a size"));
+	assert_int_equal(err_lines(t), 12);
+}
+
+static void
+config_validates_contact(void **state)
+{
+	struct tconf *t = *state;
+
+	assert_int_equal(conf_load(t, "[server]\n"
+	    "contact = https://example.org/abuse\n"), 0);
+	assert_string_equal(t->cfg->server.contact,
+	    "https://example.org/abuse");
+	assert_int_equal(conf_load(t, "[server]\n"
+	    "contact = mailto:ops@example.org\n"), 0);
+	assert_int_equal(conf_load(t, "[server]\ncontact = ops\n"), -EINVAL);
+	assert_true(has_err(t, 2, "contact: expected an e-mail address"));
+	assert_int_equal(conf_load(t, "[server]\n"
+	    "contact = ops @example.org\n"), -EINVAL);
+	assert_true(has_err(t, 2, "contact: blanks, parentheses"));
+	assert_int_equal(conf_load(t, "[server]\n"
+	    "contact = (ops)@example.org\n"), -EINVAL);
+	assert_true(has_err(t, 2, "contact: blanks, parentheses"));
+	assert_int_equal(conf_load(t, "[server]\ncontact = ftp://x.org\n"),
+	    -EINVAL);
+	assert_true(has_err(t, 2, "contact: expected an e-mail address"));
+}
+
+static void
+size_parses_units(void **state)
+{
+	uint64_t v;
+	char buf[32];
+
+	(void)state;
+	assert_int_equal(cfg_parse_size("4096", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(cfg_parse_size("512k", &v), 0);
+	assert_int_equal(v, 512 << 10);
+	assert_int_equal(cfg_parse_size("256M", &v), 0);
+	assert_int_equal(v, 256 << 20);
+	assert_int_equal(cfg_parse_size("1g", &v), 0);
+	assert_int_equal(v, 1 << 30);
+	assert_int_equal(cfg_parse_size("", &v), -EINVAL);
+	assert_int_equal(cfg_parse_size("M", &v), -EINVAL);
+	assert_int_equal(cfg_parse_size("1MB", &v), -EINVAL);
+	assert_int_equal(cfg_parse_size("1.5M", &v), -EINVAL);
+	assert_int_equal(cfg_parse_size("99999999999999999999", &v), -EINVAL);
+	assert_int_equal(cfg_parse_size("99999999999999G", &v), -EINVAL);
+	assert_string_equal(cfg_size_str(256 << 20, buf, sizeof(buf)),
+	    "256M");
+	assert_string_equal(cfg_size_str(3 << 10, buf, sizeof(buf)), "3k");
+	assert_string_equal(cfg_size_str(1536 << 10, buf, sizeof(buf)),
+	    "1536k");
+	assert_string_equal(cfg_size_str(1000, buf, sizeof(buf)), "1000");
+}
+
+static void
+next_fetch_backs_off_and_waits_retry_after(void **state)
+{
+	struct cfg_source s;
+	const int64_t t0 = 1700000000;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.refresh = 3600;
+	/* Never tried: due at once. */
+	assert_int_equal(cfg_source_next_fetch(&s, 0, 0, 0), 0);
+	/* Refresh less 1/20 for timer jitter. */
+	assert_int_equal(cfg_source_next_fetch(&s, t0, 0, 0), t0 + 3420);
+	assert_int_equal(cfg_source_next_fetch(&s, t0, 1, 0), t0 + 3420);
+	/* Doubled per failure after the first, tolerance at most 5m. */
+	assert_int_equal(cfg_source_next_fetch(&s, t0, 3, 0),
+	    t0 + 4 * 3600 - 300);
+	/* Up to a day. */
+	assert_int_equal(cfg_source_next_fetch(&s, t0, 40, 0),
+	    t0 + 86400 - 300);
+	/* Never before the provider's minimum. */
+	s.min_refresh = 3600;
+	assert_int_equal(cfg_source_next_fetch(&s, t0, 0, 0), t0 + 3600);
+	/* A Retry-After further out wins; one already past does not. */
+	assert_int_equal(cfg_source_next_fetch(&s, t0, 1, t0 + 7200),
+	    t0 + 7200);
+	assert_int_equal(cfg_source_next_fetch(&s, t0, 1, t0 + 60),
+	    t0 + 3600);
+	/* A refresh longer than a day is the back-off's cap. */
+	s.refresh = 2 * 86400;
+	assert_int_equal(cfg_source_next_fetch(&s, t0, 5, 0),
+	    t0 + 2 * 86400 - 300);
+	/* Without a catalog minimum the floor is CFG_REFRESH_MIN. */
+	s.refresh = 300;
+	s.min_refresh = 0;
+	assert_int_equal(cfg_source_next_fetch(&s, t0, 0, 0), t0 + 300);
+}
+
+/* ---- The catalog ------------------------------------------------------ */
+
+static const char test_catalog[] =
+"# a test catalog\n"
+"[list l1]\n"
+"provider    = Test Provider\n"
+"description = a list for the tests\n"
+"url         = https://lists.example.org/l1.txt\n"
+"format      = spamhaus-drop\n"
+"refresh     = 12h\n"
+"min-refresh = 1h\n"
+"code        = 127.0.0.5\n"
+"txt         = Listed by $source, see https://example.org/?ip=$ip\n"
+"terms       = free for the tests\n"
+"contact-required = yes\n"
+"max-prefix4 = 3\n"
+"\n"
+"[list l2]\n"
+"provider = Other\n"
+"url      = file:l2.txt\n";
+
+static void
+config_merges_catalog_list(void **state)
+{
+	struct tconf *t = *state;
+	const struct cfg_source *s;
+	char want[PATH_MAX + 32];
+
+	write_file(t, "sub/catalog.ini", test_catalog);
+	assert_int_equal(conf_load(t, "[server]\n"
+	    "catalog-file = sub/catalog.ini\n"
+	    "[source a]\ncatalog = l1\n"
+	    "[source b]\ncode = 127.0.0.9\ncatalog = l1\n"
+	    "url = https://mirror.example.org/l1.txt\nrefresh = 1d\n"
+	    "[source c]\ncatalog = l2\n"), 0);
+	assert_non_null(s = cfg_source_find(t->cfg, "a"));
+	assert_string_equal(s->catalog, "l1");
+	assert_string_equal(s->url, "https://lists.example.org/l1.txt");
+	assert_string_equal(s->format, "spamhaus-drop");
+	assert_int_equal(s->refresh, 12 * 3600);
+	assert_int_equal(s->code, addr4("127.0.0.5"));
+	assert_string_equal(s->txt,
+	    "Listed by $source, see https://example.org/?ip=$ip");
+	assert_int_equal(s->min_refresh, 3600);
+	assert_true(s->contact_required);
+	assert_int_equal(s->max_prefix4, 3);
+	assert_int_equal(s->max_prefix6, 24);
+	/* Every catalog value can be overridden, in any order. */
+	assert_non_null(s = cfg_source_find(t->cfg, "b"));
+	assert_string_equal(s->url, "https://mirror.example.org/l1.txt");
+	assert_int_equal(s->code, addr4("127.0.0.9"));
+	assert_int_equal(s->refresh, 86400);
+	assert_string_equal(s->format, "spamhaus-drop");
+	/* A catalog's file:PATH is relative to the catalog. */
+	assert_non_null(s = cfg_source_find(t->cfg, "c"));
+	snprintf(want, sizeof(want), "file://%s/sub/l2.txt", t->dir);
+	assert_string_equal(s->url, want);
+	assert_string_equal(s->format, "plain");
+	assert_false(s->contact_required);
+}
+
+static void
+config_reports_unknown_catalog_list(void **state)
+{
+	struct tconf *t = *state;
+
+	write_file(t, "catalog.ini", test_catalog);
+	assert_int_equal(conf_load(t, "[server]\n"
+	    "catalog-file = catalog.ini\n"
+	    "[source a]\n"
+	    "catalog = nosuch\n"), -EINVAL);
+	assert_true(has_err(t, 4, "catalog: no list 'nosuch' in "));
+	assert_int_equal(err_lines(t), 1);
+}
+
+static void
+config_rejects_refresh_below_catalog_minimum(void **state)
+{
+	struct tconf *t = *state;
+
+	write_file(t, "catalog.ini", test_catalog);
+	assert_int_equal(conf_load(t, "[server]\n"
+	    "catalog-file = catalog.ini\n"
+	    "[source a]\n"
+	    "catalog = l1\n"
+	    "refresh = 30m\n"), -EINVAL);
+	assert_true(has_err(t, 5, "refresh: 30m is below the 1h that Test "
+	    "Provider asks for (min-refresh of catalog list l1)"));
+	assert_int_equal(conf_load(t, "[server]\n"
+	    "catalog-file = catalog.ini\n"
+	    "[source a]\n"
+	    "catalog = l1\n"
+	    "refresh = 1h\n"), 0);
+	/* min-refresh is the provider's: a source cannot set it. */
+	assert_int_equal(conf_load(t, "[source a]\nmin-refresh = 5m\n"),
+	    -EINVAL);
+	assert_true(has_err(t, 2, "unknown key 'min-refresh' in [source] "
+	    "(only the catalog sets it)"));
+}
+
+static void
+config_reports_catalog_errors_in_the_catalog(void **state)
+{
+	struct tconf *t = *state;
+
+	write_file(t, "catalog.ini", "[list x]\nprovider = P\n"
+	    "url = https://example.org/x\nbogus = 1\ncode = 10.0.0.1\n"
+	    "catalog = y\n[list y]\nrefresh = 1h\nmin-refresh = 2h\n"
+	    "[source z]\n");
+	assert_int_equal(conf_load(t, "[server]\n"
+	    "catalog-file = catalog.ini\n"
+	    "[source a]\n"
+	    "catalog = x\n"), -EINVAL);
+	assert_true(has_file_err(t, "catalog.ini", 4, "unknown key 'bogus' "
+	    "in [list]"));
+	assert_true(has_file_err(t, "catalog.ini", 5, "code: 10.0.0.1 is "
+	    "not in 127.0.0.0/8"));
+	assert_true(has_file_err(t, "catalog.ini", 6, "unknown key "
+	    "'catalog' in [list]"));
+	assert_true(has_file_err(t, "catalog.ini", 7, "[list y]: no url"));
+	assert_true(has_file_err(t, "catalog.ini", 7, "[list y]: no "
+	    "provider"));
+	assert_true(has_file_err(t, "catalog.ini", 7, "[list y]: refresh 1h "
+	    "is below its min-refresh 2h"));
+	assert_true(has_file_err(t, "catalog.ini", 10, "unknown section "
+	    "[source]"));
+	assert_true(has_err(t, 4, "catalog: "));
+}
+
+static void
+config_reports_missing_catalog(void **state)
+{
+	struct tconf *t = *state;
+
+	assert_int_equal(conf_load(t, "[server]\n"
+	    "catalog-file = none.ini\n"
+	    "[source a]\n"
+	    "catalog = x\n"), -EINVAL);
+	assert_true(has_err(t, 4, "catalog: cannot read "));
+	assert_non_null(strstr(t->err, "none.ini: No such file"));
+	/* A catalog-file nobody uses is still checked. */
+	assert_int_equal(conf_load(t, "[server]\n"
+	    "catalog-file = none.ini\n"), -EINVAL);
+	assert_true(has_err(t, 2, "catalog: cannot read "));
+	/* No reference, no catalog-file: the catalog is not read. */
+	assert_int_equal(conf_load(t, "[source a]\n"), 0);
+}
+
+static void
+catalog_loads_alone(void **state)
+{
+	struct tconf *t = *state;
+	struct cfg_catalog *cat;
+	const struct cfg_list *l;
+	char path[PATH_MAX + 32];
+
+	write_file(t, "catalog.ini", test_catalog);
+	snprintf(path, sizeof(path), "%s/catalog.ini", t->dir);
+	assert_int_equal(cfg_catalog_load(&cat, path, stderr), 0);
+	assert_int_equal(cat->nlists, 2);
+	assert_non_null(l = cfg_catalog_find(cat, "l1"));
+	assert_string_equal(l->provider, "Test Provider");
+	assert_string_equal(l->description, "a list for the tests");
+	assert_string_equal(l->terms, "free for the tests");
+	assert_int_equal(l->min_refresh, 3600);
+	assert_true(l->contact_required);
+	assert_int_equal(l->src.refresh, 12 * 3600);
+	assert_int_equal(l->src.code, addr4("127.0.0.5"));
+	assert_int_equal(l->nkv, 6);
+	assert_int_equal(l->line, 2);
+	assert_null(cfg_catalog_find(cat, "l3"));
+	cfg_catalog_free(cat);
+	cfg_catalog_free(NULL);
+}
+
+static void
+catalog_path_prefers_catalog_file(void **state)
+{
+	struct tconf *t = *state;
+	char path[PATH_MAX + 32], want[PATH_MAX + 32];
+
+	write_file(t, "catalog.ini", test_catalog);
+	assert_int_equal(conf_load(t, "[server]\n"
+	    "catalog-file = ./catalog.ini\n"), 0);
+	assert_int_equal(cfg_catalog_path(t->cfg, path, sizeof(path)), 0);
+	snprintf(want, sizeof(want), "%s/catalog.ini", t->dir);
+	assert_string_equal(path, want);
+	/* Without one: a path ending in catalog.ini, wherever it is. */
+	assert_int_equal(cfg_catalog_path(NULL, path, sizeof(path)), 0);
+	assert_non_null(strstr(path, "/" CFG_CATALOG_NAME));
+	assert_int_equal(cfg_catalog_path(NULL, path, 4), -ENAMETOOLONG);
+}
+
 #define T(f) \
 	cmocka_unit_test_setup_teardown(f, conf_setup, conf_teardown)
 
@@ -708,6 +1134,20 @@ main(void)
 		cmocka_unit_test(duration_parses_units),
 		cmocka_unit_test(duration_rejects_garbage),
 		cmocka_unit_test(duration_prints_largest_exact_unit),
+		T(config_fetch_keys_have_defaults),
+		T(config_sources_take_server_fetch_limits),
+		T(config_parses_rule_keys),
+		T(config_rejects_bad_rule_keys),
+		T(config_validates_contact),
+		cmocka_unit_test(size_parses_units),
+		cmocka_unit_test(next_fetch_backs_off_and_waits_retry_after),
+		T(config_merges_catalog_list),
+		T(config_reports_unknown_catalog_list),
+		T(config_rejects_refresh_below_catalog_minimum),
+		T(config_reports_catalog_errors_in_the_catalog),
+		T(config_reports_missing_catalog),
+		T(catalog_loads_alone),
+		T(catalog_path_prefers_catalog_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
