@@ -147,6 +147,13 @@ int	store_entry_covering(struct store_txn *t, uint16_t source_id,
 	    const struct rp_addr *a,
 	    int (*fn)(const struct store_entry *, void *), void *arg);
 
+/* Every entry of source_id whose prefix lies inside prefix (prefix itself
+ * included), in address order: one cursor range walk. Same callback rules
+ * as store_entry_foreach(). */
+int	store_entry_within(struct store_txn *t, uint16_t source_id,
+	    const struct rp_cidr *prefix,
+	    int (*fn)(const struct store_entry *, void *), void *arg);
+
 /* Sources. get: by name, 0 or -ENOENT. get_id: by id. ensure: get, or
  * create with a new id (write txn). put: write back status fields. list:
  * all sources sorted by name into a malloc'd array (free() it). */

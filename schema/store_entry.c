@@ -6,6 +6,9 @@
 
 #include "store_int.h"
 
+/* Ends a walk early without being an error; no callback returns it. */
+#define WITHIN_DONE	0x7ffffff0
+
 int
 store_count_add(struct store_txn *t, uint16_t id, int delta)
 {
@@ -165,7 +168,7 @@ walk_prefix(struct store_txn *t, const uint8_t *start, size_t slen,
 	MDB_cursor *c;
 	MDB_val k = { slen, (void *)start }, v;
 	struct store_entry e;
-	int rc, op = MDB_SET_RANGE;
+	int rc, frc = 0, op = MDB_SET_RANGE;
 
 	if ((rc = mdb_cursor_open(t->txn, t->st->entries, &c)) != 0)
 		return store_errno(rc);
@@ -174,13 +177,33 @@ walk_prefix(struct store_txn *t, const uint8_t *start, size_t slen,
 		if (k.mv_size < plen || memcmp(k.mv_data, start, plen) != 0)
 			break;
 		if ((rc = entry_decode(&k, &v, &e)) != 0 ||
-		    (rc = fn(&e, arg)) != 0)
+		    (frc = fn(&e, arg)) != 0)
 			break;
 	}
 	mdb_cursor_close(c);
+	if (frc != 0)
+		return frc;	/* the callback's own value, as promised */
 	if (rc == MDB_NOTFOUND)
 		return 0;
 	return store_errno(rc);
+}
+
+/* Filters a walk down to the entries inside a prefix, ending it after. */
+struct within {
+	const struct rp_cidr	*prefix;
+	int			(*fn)(const struct store_entry *, void *);
+	void			*arg;
+};
+
+static int
+within_fn(const struct store_entry *e, void *arg)
+{
+	struct within *w = arg;
+
+	if (e->prefix.addr.family != w->prefix->addr.family ||
+	    !cidr_contains(w->prefix, &e->prefix.addr))
+		return WITHIN_DONE;
+	return w->fn(e, w->arg);
 }
 
 int
@@ -194,6 +217,21 @@ store_entry_foreach(struct store_txn *t, uint16_t source_id,
 	if (family == 0)
 		return walk_prefix(t, key, 2, 2, fn, arg);
 	return walk_prefix(t, key, 3, 3, fn, arg);
+}
+
+int
+store_entry_within(struct store_txn *t, uint16_t source_id,
+    const struct rp_cidr *prefix,
+    int (*fn)(const struct store_entry *, void *), void *arg)
+{
+	uint8_t key[SCHEMA_ENTRY_KEY_MAX];
+	struct within w = { prefix, fn, arg };
+	size_t klen = schema_entry_key(key, source_id, prefix);
+	int rc;
+
+	/* Keys from the prefix's own on; stop at the first one outside. */
+	rc = walk_prefix(t, key, klen, 3, within_fn, &w);
+	return rc == WITHIN_DONE ? 0 : rc;
 }
 
 int

@@ -601,6 +601,53 @@ store_keeps_asn_listings_out_of_the_index(void **state)
 	assert_string_equal(hits_of(f->st, "192.0.2.1"), "1/24");
 }
 
+static int
+count_entry(const struct store_entry *e, void *arg)
+{
+	(void)e;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int
+stop_at_first(const struct store_entry *e, void *arg)
+{
+	(void)e;
+	(void)arg;
+	return 7;
+}
+
+static void
+store_walks_entries_within_a_prefix(void **state)
+{
+	struct fixture *f = *state;
+	struct store_txn *t;
+	struct rp_cidr p24 = P("192.0.2.0/24"), p16 = P("10.1.0.0/16");
+	int n = 0;
+	uint16_t a;
+
+	assert_int_equal(store_txn_begin(f->st, 1, &t), 0);
+	a = source(t, "a");
+	put(t, a, "10.0.0.0/8", 0);
+	put(t, a, "10.1.0.0/16", 0);
+	put(t, a, "10.1.2.3", 0);
+	put(t, a, "10.2.0.1", 0);
+	put(t, a, "192.0.2.0/24", 0);
+	put(t, a, "192.0.2.9", 0);
+	put(t, a, "192.0.3.0", 0);
+	assert_int_equal(store_txn_commit(t), 0);
+	assert_int_equal(store_txn_begin(f->st, 0, &t), 0);
+	assert_int_equal(store_entry_within(t, a, &p24, count_entry, &n), 0);
+	assert_int_equal(n, 2);
+	n = 0;
+	assert_int_equal(store_entry_within(t, a, &p16, count_entry, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_entry_within(t, a, &p16, stop_at_first, NULL),
+	    7);
+	assert_int_equal(store_entry_foreach(t, a, 0, stop_at_first, NULL), 7);
+	store_txn_abort(t);
+}
+
 static void
 store_aborted_txn_changes_nothing(void **state)
 {
@@ -669,6 +716,8 @@ main(void)
 		    store_chunks_split_and_merge, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    store_keeps_asn_listings_out_of_the_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    store_walks_entries_within_a_prefix, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    store_aborted_txn_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(
