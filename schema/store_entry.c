@@ -331,7 +331,7 @@ store_history_for(struct store_txn *t, uint16_t source_id,
 	MDB_val k = { 0, key }, v;
 	struct store_event ev;
 	size_t seq;
-	int rc, op = MDB_SET_KEY;
+	int rc, frc = 0, op = MDB_SET_KEY;
 
 	k.mv_size = schema_entry_key(key, source_id, prefix);
 	if ((rc = mdb_cursor_open(t->txn, t->st->history_by_entry, &c)) != 0)
@@ -344,10 +344,12 @@ store_history_for(struct store_txn *t, uint16_t source_id,
 		}
 		memcpy(&seq, v.mv_data, sizeof(seq));
 		if ((rc = history_get(t, seq, &ev)) != 0 ||
-		    (rc = fn(&ev, arg)) != 0)
+		    (frc = fn(&ev, arg)) != 0)
 			break;
 	}
 	mdb_cursor_close(c);
+	if (frc != 0)
+		return frc;
 	if (rc == MDB_NOTFOUND)
 		return 0;
 	return store_errno(rc);
@@ -361,7 +363,7 @@ store_history_foreach(struct store_txn *t, uint64_t from_seq,
 	size_t seq = (size_t)from_seq;
 	MDB_val k = { sizeof(seq), &seq }, v;
 	struct store_event ev;
-	int rc, op = MDB_SET_RANGE;
+	int rc, frc = 0, op = MDB_SET_RANGE;
 
 	if ((rc = mdb_cursor_open(t->txn, t->st->history, &c)) != 0)
 		return store_errno(rc);
@@ -374,10 +376,12 @@ store_history_foreach(struct store_txn *t, uint64_t from_seq,
 		memcpy(&seq, k.mv_data, sizeof(seq));
 		ev.seq = seq;
 		if ((rc = schema_event_val_decode(v.mv_data, v.mv_size,
-		    &ev)) != 0 || (rc = fn(&ev, arg)) != 0)
+		    &ev)) != 0 || (frc = fn(&ev, arg)) != 0)
 			break;
 	}
 	mdb_cursor_close(c);
+	if (frc != 0)
+		return frc;
 	if (rc == MDB_NOTFOUND)
 		return 0;
 	return store_errno(rc);
