@@ -10,8 +10,11 @@
 
 #include "store_int.h"
 
-/* Virtual size of the map; the file only grows as data is written. */
+/* Virtual size of the map; the file only grows as data is written. A
+ * smaller value can be built in (valgrind cannot map 64 GiB). */
+#ifndef STORE_MAP_SIZE
 #define STORE_MAP_SIZE	((size_t)64 << 30)
+#endif
 
 int
 store_errno(int rc)
