@@ -955,7 +955,10 @@ ctl_next_fetch(const struct ctl *ctl, const struct ctl_source *s, char *buf)
 		return "manual";
 	if (!s->in_store || s->st.last_attempt == 0)
 		return "now";
-	due = s->st.last_attempt + s->cfg->refresh;
+	/* The importer's own rule: refresh, catalog minimum, back-off after
+	 * failures and the server's Retry-After. */
+	due = cfg_source_next_fetch(s->cfg, s->st.last_attempt,
+	    s->st.failures, s->st.retry_after);
 	return due <= ctl->now ? "now" : ctl_time(due, "now", buf);
 }
 
@@ -1024,7 +1027,7 @@ ctl_source_json(const struct ctl *ctl, const struct ctl_source *s)
 	const char *next = ctl_next_fetch(ctl, s, nb);
 
 	return json_pack("{s:s, s:b, s:b, s:s?, s:I, s:o, s:o, s:o, s:s?, "
-	    "s:I, s:I, s:I, s:I, s:o}",
+	    "s:I, s:I, s:I, s:I, s:o, s:I, s:o, s:o}",
 	    "name", s->name, "configured", s->cfg != NULL,
 	    "in_store", s->in_store, "url", s->cfg ? s->cfg->url : NULL,
 	    "entries", (json_int_t)st->entries,
@@ -1036,7 +1039,11 @@ ctl_source_json(const struct ctl *ctl, const struct ctl_source *s)
 	    "removed", (json_int_t)st->removed,
 	    "rejected", (json_int_t)st->rejected,
 	    "last_error", st->last_error[0] == '\0' ? json_null() :
-	    ctl_json_text(st->last_error, strlen(st->last_error)));
+	    ctl_json_text(st->last_error, strlen(st->last_error)),
+	    "failures", (json_int_t)st->failures,
+	    "retry_after", ctl_json_time(st->retry_after),
+	    "last_warning", st->last_warning[0] == '\0' ? json_null() :
+	    ctl_json_text(st->last_warning, strlen(st->last_warning)));
 }
 
 /* sources */
