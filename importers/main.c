@@ -305,6 +305,36 @@ run(struct importer *im)
 	return failed ? EXIT_SOURCE_FAILED : 0;
 }
 
+/*
+ * Forget history events older than HISTORY_KEEP, so the store does not
+ * grow without bound with every re-import; at most HISTORY_PRUNE_MAX per
+ * run, in their own transaction, so one run never takes long. A failure
+ * only costs space: it is logged, not fatal.
+ */
+#define HISTORY_KEEP		(365 * 86400)
+#define HISTORY_PRUNE_MAX	200000
+
+static void
+prune_history(struct importer *im)
+{
+	struct store_txn *t;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = store_txn_begin(im->st, 1, &t)) != 0 ||
+	    (rc = store_history_prune(t, (int64_t)time(NULL) - HISTORY_KEEP,
+	    HISTORY_PRUNE_MAX, &n)) != 0) {
+		store_txn_abort(t);
+		log_warnx("pruning the history: %s", store_strerror(rc));
+		return;
+	}
+	if ((rc = store_txn_commit(t)) != 0)
+		log_warnx("pruning the history: %s", store_strerror(rc));
+	else if (n > 0)
+		log_debug("history: %zu events older than %d days removed", n,
+		    HISTORY_KEEP / 86400);
+}
+
 /* --catalog: print the catalog the configuration (if any) would use. */
 static int
 show_catalog(const struct importer *im)
@@ -357,8 +387,10 @@ main(int argc, char **argv)
 		log_warnx("curl_global_init failed");
 		goto done;
 	}
-	if (open_store(&im) == 0)
+	if (open_store(&im) == 0) {
 		ex = run(&im);
+		prune_history(&im);
+	}
 	curl_global_cleanup();
 done:
 	if (im.lockfd != -1)

@@ -178,6 +178,12 @@ int	store_history_for(struct store_txn *t, uint16_t source_id,
 int	store_history_foreach(struct store_txn *t, uint64_t from_seq,
 	    int (*fn)(const struct store_event *, void *), void *arg);
 
+/* Delete the history events older than before (Unix seconds), oldest
+ * first, at most max of them (write txn): bounded work per call. Sets
+ * *n to how many went. 0 or a negative code. */
+int	store_history_prune(struct store_txn *t, int64_t before, size_t max,
+	    size_t *n);
+
 /*
  * Consistency check: every record decodes, every source's entry count
  * is right, and the lookup index equals one rebuilt from the entries.

@@ -386,3 +386,44 @@ store_history_foreach(struct store_txn *t, uint64_t from_seq,
 		return 0;
 	return store_errno(rc);
 }
+
+/* Remove one event and its line in history_by_entry; c is on it. */
+static int
+history_drop(struct store_txn *t, MDB_cursor *c, const MDB_val *k,
+    const struct store_event *ev)
+{
+	uint8_t key[SCHEMA_ENTRY_KEY_MAX];
+	MDB_val ek = { 0, key }, sv = { k->mv_size, k->mv_data };
+	int rc;
+
+	ek.mv_size = schema_entry_key(key, ev->source_id, &ev->prefix);
+	rc = mdb_del(t->txn, t->st->history_by_entry, &ek, &sv);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return store_errno(rc);
+	return store_errno(mdb_cursor_del(c, 0));
+}
+
+int
+store_history_prune(struct store_txn *t, int64_t before, size_t max,
+    size_t *n)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	struct store_event ev;
+	int rc;
+
+	*n = 0;
+	if ((rc = mdb_cursor_open(t->txn, t->st->history, &c)) != 0)
+		return store_errno(rc);
+	/* Sequence order is time order: stop at the first recent event. */
+	while (*n < max && (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST)) == 0) {
+		if ((rc = schema_event_val_decode(v.mv_data, v.mv_size,
+		    &ev)) != 0 || ev.time >= before)
+			break;
+		if ((rc = history_drop(t, c, &k, &ev)) != 0)
+			break;
+		(*n)++;
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND || rc == 0 ? 0 : store_errno(rc);
+}

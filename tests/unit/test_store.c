@@ -649,6 +649,37 @@ store_walks_entries_within_a_prefix(void **state)
 }
 
 static void
+store_prunes_old_history(void **state)
+{
+	struct fixture *f = *state;
+	struct store_txn *t;
+	struct rp_cidr c = P("192.0.2.0/24");
+	size_t n;
+	int events = 0;
+	uint16_t a;
+
+	assert_int_equal(store_txn_begin(f->st, 1, &t), 0);
+	a = source(t, "a");
+	assert_int_equal(store_history_add(t, STORE_EV_LISTED, a, &c, "", 0,
+	    100), 0);
+	assert_int_equal(store_history_add(t, STORE_EV_DELISTED, a, &c, "", 0,
+	    200), 0);
+	assert_int_equal(store_history_add(t, STORE_EV_LISTED, a, &c, "", 0,
+	    300), 0);
+	assert_int_equal(store_txn_commit(t), 0);
+	assert_int_equal(store_txn_begin(f->st, 1, &t), 0);
+	assert_int_equal(store_history_prune(t, 250, 1, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_history_prune(t, 250, 10, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_txn_commit(t), 0);
+	assert_int_equal(store_txn_begin(f->st, 0, &t), 0);
+	assert_int_equal(store_history_for(t, a, &c, count_event, &events), 0);
+	assert_int_equal(events, 1);
+	store_txn_abort(t);
+}
+
+static void
 store_aborted_txn_changes_nothing(void **state)
 {
 	struct fixture *f = *state;
@@ -718,6 +749,8 @@ main(void)
 		    store_keeps_asn_listings_out_of_the_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    store_walks_entries_within_a_prefix, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    store_prunes_old_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    store_aborted_txn_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(
