@@ -26,6 +26,12 @@ const struct imp_format *const imp_formats[] = {
 	&fmt_abuse_ch_txt,
 	&fmt_tor_exits,
 	&fmt_rbldnsd,
+	&fmt_rbldnsd_ip4set,
+	&fmt_rbldnsd_ip4tset,
+	&fmt_rbldnsd_ip4trie,
+	&fmt_rbldnsd_ip6tset,
+	&fmt_rbldnsd_ip6trie,
+	&fmt_rbldnsd_combined,
 	NULL
 };
 
@@ -136,6 +142,10 @@ imp_parse_prefix(struct imp_parser *p, const char *tok, struct rp_cidr *c)
 
 	if (cidr_parse(tok, c, &host_bits) != 0) {
 		imp_warn(p, "bad address '%.64s'", tok);
+		return 1;
+	}
+	if (host_bits && (p->flags & IMP_F_STRICT_CIDR)) {
+		imp_warn(p, "host bits set in '%.64s', line skipped", tok);
 		return 1;
 	}
 	/* Lists do carry "10.1.2.3/24"; mean the network, but say so. */
@@ -312,7 +322,8 @@ parse_lines(const struct imp_format *fmt, struct imp_parser *p,
 	while (s < bend) {
 		if ((nl = memchr(s, '\n', (size_t)(bend - s))) == NULL)
 			nl = bend;	/* the last line needs no newline */
-		p->lineno = ++st->lines;
+		p->lineno++;
+		st->lines++;
 		p->offset = (size_t)(s - body);
 		line = cut_line(s, nl, &n);
 		s = nl + 1;
@@ -367,25 +378,68 @@ imp_parse_body(const struct imp_format *fmt, const char *path,
     char *body, size_t len, const struct imp_sink *sink,
     struct imp_stats *st, char *err, size_t errlen)
 {
-	struct imp_parser p;
-	char first_bad[200] = "", scratch[200];
-	const char *why;
-	int rc, frc = 0;
+	struct imp_input in = { path, body, len };
 
-	memset(st, 0, sizeof(*st));
-	if (imp_body_check(body, len, &why) != 0) {
-		snprintf(err, errlen, "%s", why);
+	return imp_parse_inputs(fmt, &in, 1, 0, sink, st, err, errlen);
+}
+
+/* The body checks of every input; a format whose data may be empty
+ * (and any input of several) may be blank. 0 or -EINVAL. */
+static int
+check_inputs(const struct imp_format *fmt, const struct imp_input *in,
+    size_t n, char *err, size_t errlen)
+{
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (imp_body_check(in[i].body, in[i].len, &why) == 0)
+			continue;
+		if ((fmt->empty_ok || n > 1) && strcmp(why, "empty body") == 0)
+			continue;
+		if (n > 1)
+			snprintf(err, errlen, "%s: %s", in[i].path, why);
+		else
+			snprintf(err, errlen, "%s", why);
 		return -EINVAL;
 	}
-	fmt = pick_format(fmt, body, len, st);
+	return 0;
+}
+
+int
+imp_parse_inputs(const struct imp_format *fmt, const struct imp_input *in,
+    size_t n, unsigned flags, const struct imp_sink *sink,
+    struct imp_stats *st, char *err, size_t errlen)
+{
+	struct imp_parser p;
+	char first_bad[200] = "", scratch[200];
+	size_t i;
+	int rc = 0, frc = 0;
+
+	memset(st, 0, sizeof(*st));
+	if (n == 0 || check_inputs(fmt, in, n, err, errlen) != 0) {
+		if (n == 0)
+			snprintf(err, errlen, "no input");
+		return -EINVAL;
+	}
+	fmt = pick_format(fmt, in[0].body, in[0].len, st);
 	memset(&p, 0, sizeof(p));
-	p.path = path;
+	p.path = in[0].path;
 	p.sink = *sink;
 	p.stats = st;
-	rc = parse_lines(fmt, &p, body, len, st, first_bad,
-	    sizeof(first_bad));
+	p.flags = flags;
+	p.dups = fmt->dups;
+	if (fmt->begin != NULL)
+		rc = fmt->begin(&p, in, n);
+	for (i = 0; rc >= 0 && i < n; i++) {
+		p.file = i;
+		p.path = in[i].path;
+		p.lineno = 0;
+		rc = parse_lines(fmt, &p, in[i].body, in[i].len, st,
+		    first_bad, sizeof(first_bad));
+	}
 	if (rc < 0)
-		snprintf(err, errlen, "%s:%zu: import aborted: %s", path,
+		snprintf(err, errlen, "%s:%zu: import aborted: %s", p.path,
 		    p.lineno, strerror(-rc));
 	/* After an abort finish only cleans up: keep the first message. */
 	if (fmt->finish != NULL)
@@ -393,14 +447,15 @@ imp_parse_body(const struct imp_format *fmt, const char *path,
 		    rc < 0 ? sizeof(scratch) : errlen);
 	free(p.state);
 	st->items = p.items;
+	st->dups = p.dups;
 	if (p.warnings > IMP_WARN_MAX)
-		log_warnx("%s: %zu more warnings not shown", path,
+		log_warnx("%s: %zu more warnings not shown", in[0].path,
 		    p.warnings - IMP_WARN_MAX);
 	if (rc < 0)
 		return rc;
 	if (frc < 0)
 		return frc;
-	return judge(st, first_bad, err, errlen);
+	return fmt->empty_ok ? 0 : judge(st, first_bad, err, errlen);
 }
 
 void
@@ -587,6 +642,61 @@ rec_radix_sort(struct imp_rec **a, struct imp_rec **tmp, size_t n)
 	return 0;
 }
 
+/* Is line (len bytes) one of the "\n"-separated lines of text? */
+static int
+has_line(const char *text, size_t tlen, const char *line, size_t len)
+{
+	const char *end = text + tlen, *nl;
+
+	for (; text <= end; text = nl + 1) {
+		if ((nl = memchr(text, '\n', (size_t)(end - text))) == NULL)
+			nl = end;
+		if ((size_t)(nl - text) == len && memcmp(text, line, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * IMP_DUPS_MERGE: o lists r's prefix too; its reason becomes another
+ * line of r's (rbldnsd answers every value of an ip4set cell). Only the
+ * first code stays: an entry has one. 0 or -ENOMEM.
+ */
+static int
+rec_merge(struct imp_list *l, struct imp_rec *r, const struct imp_rec *o)
+{
+	size_t len = r->reason_len + 1 + o->reason_len;
+	uint32_t off;
+	char *buf;
+	int rc;
+
+	if (o->reason_len == 0 || (r->reason_len > 0 &&
+	    has_line(l->arena + r->reason_off, r->reason_len,
+	    l->arena + o->reason_off, o->reason_len)))
+		return 0;
+	if (r->reason_len == 0) {
+		r->reason_off = o->reason_off;
+		r->reason_len = o->reason_len;
+		return 0;
+	}
+	if (len > IMP_MERGE_MAX)
+		return 0;
+	/* Built aside: arena_add() may move the arena. */
+	if ((buf = malloc(len)) == NULL)
+		return -ENOMEM;
+	memcpy(buf, l->arena + r->reason_off, r->reason_len);
+	buf[r->reason_len] = '\n';
+	memcpy(buf + r->reason_len + 1, l->arena + o->reason_off,
+	    o->reason_len);
+	rc = arena_add(l, buf, len, &off);
+	free(buf);
+	if (rc == 0) {
+		r->reason_off = off;
+		r->reason_len = (uint32_t)len;
+	}
+	return rc;
+}
+
 int
 imp_list_sort(struct imp_list *l)
 {
@@ -611,11 +721,17 @@ imp_list_sort(struct imp_list *l)
 		if (imp_prefix_cmp(&l->recs[out - 1].prefix,
 		    &l->recs[i].prefix) != 0)
 			l->recs[out++] = l->recs[i];
+		else if (l->dups == IMP_DUPS_FIRST)
+			continue;
 		/* An exclusion wins over a listing of the same prefix
 		 * wherever it stands (rbldnsd's rule). */
 		else if ((l->recs[i].flags & STORE_F_EXCLUDE) &&
 		    !(l->recs[out - 1].flags & STORE_F_EXCLUDE))
 			l->recs[out - 1] = l->recs[i];
+		else if (l->dups == IMP_DUPS_MERGE &&
+		    !(l->recs[out - 1].flags & STORE_F_EXCLUDE) &&
+		    (rc = rec_merge(l, &l->recs[out - 1], &l->recs[i])) != 0)
+			return rc;
 	}
 	l->n = out;
 	return 0;
@@ -653,12 +769,23 @@ imp_parse_list(const struct imp_format *fmt, const char *path,
     char *body, size_t len, struct imp_list *l, struct imp_stats *st,
     char *err, size_t errlen)
 {
+	struct imp_input in = { path, body, len };
+
+	return imp_parse_list_inputs(fmt, &in, 1, 0, l, st, err, errlen);
+}
+
+int
+imp_parse_list_inputs(const struct imp_format *fmt,
+    const struct imp_input *in, size_t n, unsigned flags,
+    struct imp_list *l, struct imp_stats *st, char *err, size_t errlen)
+{
 	struct imp_sink sink = { imp_list_emit, l };
 	int rc;
 
-	if ((rc = imp_parse_body(fmt, path, body, len, &sink, st, err,
+	if ((rc = imp_parse_inputs(fmt, in, n, flags, &sink, st, err,
 	    errlen)) != 0)
 		return rc;
+	l->dups = st->dups;
 	if ((rc = imp_list_sort(l)) != 0)
 		snprintf(err, errlen, "sorting %zu prefixes: %s", l->n,
 		    strerror(-rc));

@@ -7,6 +7,15 @@
 
 #include "cidr.h"
 
+/* What imp_list_sort() keeps of records with equal prefixes. */
+enum imp_dups {
+	IMP_DUPS_EXCLUDE,	/* the first, but an exclusion wins (default) */
+	IMP_DUPS_FIRST,		/* the first, whatever it is (rbldnsd tries) */
+	IMP_DUPS_MERGE		/* an exclusion wins; else the first, with the
+				 * others' distinct reasons as more lines,
+				 * "\n"-separated (rbldnsd ip4set cells) */
+};
+
 /*
  * One parsed item: a prefix, or a range lo-hi (is_range) that the sink
  * splits into prefixes. flags takes STORE_F_EXCLUDE and STORE_F_CODE
@@ -49,7 +58,26 @@ struct imp_parser {
 	size_t			 items;		/* emitted so far */
 	size_t			 warnings;	/* printed or not */
 	char			 last_warning[160];
+	size_t			 file;		/* index of the input (body) */
+	unsigned		 flags;		/* IMP_F_* of the import */
+	enum imp_dups		 dups;		/* fmt->dups; the format may
+						 * change it (imp_stats.dups) */
 };
+
+/* imp_parser.flags, from the source's configuration. */
+#define IMP_F_STRICT_CIDR	0x1	/* reject "10.1.2.3/24", do not mask */
+/* The part of a list of several to read, in the bits from here up
+ * (rbldnsd combined: its $DATASET block; 0 the common section). */
+#define IMP_F_PART_SHIFT	8
+
+/* One body of a source that is read from several files (rbldnsd's
+ * "zone:type:file1,file2"): parsed in order as one list. */
+struct imp_input {
+	const char	*path;		/* for warnings */
+	char		*body;		/* NUL-terminated at len, cut in place */
+	size_t		 len;
+};
+
 
 struct imp_format {
 	const char	*name;
@@ -81,6 +109,22 @@ struct imp_format {
 	 * says so in imp_stats.format and .detected.
 	 */
 	const struct imp_format *(*detect)(const char *body, size_t len);
+	/*
+	 * Optional: called once before the first line with every input,
+	 * for a format whose lines depend on later ones (rbldnsd's "$1"
+	 * variables and first-wins defaults). Must not modify the bodies.
+	 * 0, or <0 to abort the import.
+	 */
+	int	(*begin)(struct imp_parser *p, const struct imp_input *in,
+		    size_t n);
+	/*
+	 * Data, not a download: an empty body is an empty list, and no
+	 * share of rejected lines makes it "not a list" (rbldnsd loads
+	 * whatever a file holds).
+	 */
+	int	empty_ok;
+	/* How equal prefixes are kept (imp_list_sort()). */
+	enum imp_dups dups;
 };
 
 /* Every format, NULL-terminated; one line per format in formats.c.
@@ -97,6 +141,12 @@ extern const struct imp_format fmt_abuse_ch_csv;
 extern const struct imp_format fmt_abuse_ch_txt;
 extern const struct imp_format fmt_tor_exits;
 extern const struct imp_format fmt_rbldnsd;
+extern const struct imp_format fmt_rbldnsd_ip4set;
+extern const struct imp_format fmt_rbldnsd_ip4tset;
+extern const struct imp_format fmt_rbldnsd_ip4trie;
+extern const struct imp_format fmt_rbldnsd_ip6tset;
+extern const struct imp_format fmt_rbldnsd_ip6trie;
+extern const struct imp_format fmt_rbldnsd_combined;
 
 /* The format called name, or NULL. */
 const struct imp_format *imp_format_find(const char *name);
@@ -132,7 +182,8 @@ void	imp_meta_set(struct imp_parser *p, const char *key,
 char	*imp_trim(char *s);
 
 /* Parse an address or CIDR token into *c, masking host bits with a
- * warning. 0, or 1 after imp_warn() ("bad address 'x'"). */
+ * warning (rejecting the line instead under IMP_F_STRICT_CIDR). 0, or 1
+ * after imp_warn() ("bad address 'x'"). */
 int	imp_parse_prefix(struct imp_parser *p, const char *tok,
 	    struct rp_cidr *c);
 
@@ -180,12 +231,19 @@ int	imp_body_check(const char *body, size_t len, const char **why);
  *   serial         rbldnsd $SOA serial
  *   default-code   rbldnsd default A (":127.0.0.2:" line)
  *   exclusions     rbldnsd "!" lines read
+ *   soa            rbldnsd-* first $SOA: "TTL MNAME RNAME SERIAL REFRESH
+ *                  RETRY EXPIRE MINIMUM", times in seconds (TTL 0: the
+ *                  dataset's)
+ *   ns             rbldnsd-* first $NS: "TTL NAME...", TTL in seconds
+ *   ttl            rbldnsd-* last $TTL, in seconds
+ *   datasets       rbldnsd-combined part 0: its $DATASET blocks, in
+ *                  order, ";"-separated: "TYPE[:LABEL] SUBZONE..."
  *   relays         Tor exit-addresses: ExitNode records read
  *   variant        the layout a format found ("exit-addresses",
  *                  "bulk", "netset", "ipset")
  */
 #define IMP_META_MAX	16
-#define IMP_META_LEN	160
+#define IMP_META_LEN	320
 #define IMP_NOTE_MAX	4
 #define IMP_NOTE_LEN	256
 
@@ -202,6 +260,7 @@ struct imp_stats {
 	size_t	rejected;	/* lines skipped with a warning */
 	size_t	items;		/* items emitted */
 	const char *format;	/* name of the format that parsed it */
+	enum imp_dups dups;	/* how to keep equal prefixes (the format's) */
 	int	detected;	/* 1: format "auto" picked it */
 	size_t	nmeta;
 	struct imp_meta meta[IMP_META_MAX];
@@ -246,11 +305,15 @@ struct imp_rec {
  * a cut made there would look like a change on every import). */
 #define IMP_REASON_MAX	1024
 
+/* A merged reason stays within what the store keeps. */
+#define IMP_MERGE_MAX	4096
+
 struct imp_list {
 	struct imp_rec	*recs;
 	size_t		 n, cap;
 	char		*arena;
 	size_t		 alen, acap;
+	enum imp_dups	 dups;		/* imp_parse_list*() sets it */
 };
 
 void	imp_list_init(struct imp_list *l);
@@ -263,9 +326,10 @@ int	imp_list_add(struct imp_list *l, const struct imp_item *it);
 /* A sink that adds to the imp_list passed as arg. */
 int	imp_list_emit(const struct imp_item *it, void *arg);
 
-/* Sort by family, address, prefix length and drop duplicates, keeping
- * the first one added, except that an exclusion (STORE_F_EXCLUDE) wins
- * over a listing of the same prefix. 0 or -ENOMEM. */
+/* Sort by family, address, prefix length and drop duplicates as l->dups
+ * says: by default keeping the first one added, except that an exclusion
+ * (STORE_F_EXCLUDE) wins over a listing of the same prefix. 0 or
+ * -ENOMEM. */
 int	imp_list_sort(struct imp_list *l);
 
 /* The reason of r (not NUL-terminated), and its length in *len. */
@@ -283,5 +347,22 @@ int	imp_prefix_cmp(const struct rp_cidr *a, const struct rp_cidr *b);
 int	imp_parse_list(const struct imp_format *fmt, const char *path,
 	    char *body, size_t len, struct imp_list *l,
 	    struct imp_stats *st, char *err, size_t errlen);
+
+/*
+ * imp_parse_body() over n inputs parsed as one list, in order, with
+ * the parser's flags (IMP_F_*): warnings name each input's path and
+ * line, the checks apply to each body, the verdict to the whole. An
+ * empty input among several is skipped. Same results.
+ */
+int	imp_parse_inputs(const struct imp_format *fmt,
+	    const struct imp_input *in, size_t n, unsigned flags,
+	    const struct imp_sink *sink, struct imp_stats *st, char *err,
+	    size_t errlen);
+
+/* imp_parse_inputs() into l, then imp_list_sort(). */
+int	imp_parse_list_inputs(const struct imp_format *fmt,
+	    const struct imp_input *in, size_t n, unsigned flags,
+	    struct imp_list *l, struct imp_stats *st, char *err,
+	    size_t errlen);
 
 #endif

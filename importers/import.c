@@ -44,6 +44,8 @@ struct job {
 	int64_t			 now;
 	const char		*label;		/* the input, in warnings */
 	struct fetch_result	 fr;
+	struct fetch_result	*more;		/* o->files[1..] */
+	size_t			 nmore;
 	struct imp_list		 list;
 	struct imp_stats	 stats;
 	uint16_t		 source_id;
@@ -57,6 +59,7 @@ struct job {
 	char			*arena;		/* old[]'s reasons */
 	size_t			 alen, acap;
 	size_t			 held, delisted, changed;
+	int			 store_damaged;	/* the write met corruption */
 };
 
 static double
@@ -131,6 +134,32 @@ job_contact_check(struct job *j)
 	return -EPERM;
 }
 
+/* --file PATH...: each file, read as it is (no curl). */
+static int
+job_fetch_files(struct job *j)
+{
+	struct imp_result *res = j->res;
+	size_t i, n = j->o->nfiles > 1 ? j->o->nfiles - 1 : 0;
+	int rc;
+
+	j->label = j->o->file;
+	if ((rc = fetch_file_max(j->o->file, (size_t)j->src->max_size,
+	    &j->fr, res->error, sizeof(res->error))) != 0)
+		return rc;
+	if (n > 0 && (j->more = calloc(n, sizeof(*j->more))) == NULL) {
+		snprintf(res->error, sizeof(res->error), "out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		j->nmore = i + 1;
+		if ((rc = fetch_file_max(j->o->files[i + 1],
+		    (size_t)j->src->max_size, &j->more[i], res->error,
+		    sizeof(res->error))) != 0)
+			return rc;
+	}
+	return 0;
+}
+
 static int
 job_fetch(struct job *j)
 {
@@ -139,11 +168,8 @@ job_fetch(struct job *j)
 	struct imp_result *res = j->res;
 	int rc;
 
-	if (j->o->file != NULL) {
-		j->label = j->o->file;
-		return fetch_file_max(j->o->file, (size_t)j->src->max_size,
-		    &j->fr, res->error, sizeof(res->error));
-	}
+	if (j->o->file != NULL)
+		return job_fetch_files(j);
 	j->label = j->src->url;
 	if (strncmp(j->label, "file://", 7) == 0)
 		j->label += 7;
@@ -276,6 +302,30 @@ rule_prefix(struct job *j)
 	return -ERANGE;
 }
 
+/* Parse the body, or the bodies of several --file, into j->list. */
+static int
+job_parse_inputs(struct job *j, const struct imp_format *fmt)
+{
+	struct imp_input *in;
+	unsigned flags = (j->src->strict_cidr ? IMP_F_STRICT_CIDR : 0) |
+	    j->o->part << IMP_F_PART_SHIFT;
+	size_t i;
+	int rc;
+
+	if ((in = calloc(j->nmore + 1, sizeof(*in))) == NULL)
+		return -ENOMEM;
+	in[0] = (struct imp_input){ j->label, j->fr.body, j->fr.len };
+	for (i = 0; i < j->nmore; i++)
+		in[i + 1] = (struct imp_input){ j->o->files[i + 1],
+		    j->more[i].body, j->more[i].len };
+	rc = imp_parse_list_inputs(fmt, in, j->nmore + 1, flags, &j->list,
+	    &j->stats, j->res->error, sizeof(j->res->error));
+	free(in);
+	for (i = 0; i < j->nmore; i++)
+		fetch_result_free(&j->more[i]);
+	return rc;
+}
+
 static int
 job_parse(struct job *j)
 {
@@ -288,9 +338,12 @@ job_parse(struct job *j)
 		    "unknown format '%s'", name);
 		return -EINVAL;
 	}
-	rc = imp_parse_list(fmt, j->label, j->fr.body, j->fr.len, &j->list,
-	    &j->stats, j->res->error, sizeof(j->res->error));
+	if ((rc = job_parse_inputs(j, fmt)) != 0 && j->res->error[0] == '\0')
+		snprintf(j->res->error, sizeof(j->res->error), "%s",
+		    strerror(-rc));
 	j->res->rejected = (uint32_t)j->stats.rejected;
+	j->res->nmeta = j->stats.nmeta;
+	memcpy(j->res->meta, j->stats.meta, sizeof(j->res->meta));
 	/* The body is no longer needed: give its memory back early (the
 	 * validators stay for the status). */
 	free(j->fr.body);
@@ -606,6 +659,7 @@ fail:
 	if (j->res->error[0] == '\0')
 		snprintf(j->res->error, sizeof(j->res->error), "store: %s",
 		    store_strerror(rc));
+	j->store_damaged = rc == -EIO || rc == -EILSEQ || rc == -ENODATA;
 	return rc;
 }
 
@@ -656,7 +710,12 @@ fail:
 static void
 job_fini(struct job *j)
 {
+	size_t i;
+
 	fetch_result_free(&j->fr);
+	for (i = 0; i < j->nmore; i++)
+		fetch_result_free(&j->more[i]);
+	free(j->more);
 	imp_list_fini(&j->list);
 	free(j->first_seen);
 	free(j->old);
@@ -687,7 +746,8 @@ imp_source(struct store *st, const struct cfg_source *src,
 	    (res->not_modified || (rc = job_parse(&j)) == 0) &&
 	    (rc = job_write(&j)) == 0)
 		job_count(&j);
-	if (rc != 0)
+	/* A damaged store is left as it is: not even the status is written. */
+	if (rc != 0 && !j.store_damaged)
 		job_record_failure(&j);
 	job_fini(&j);
 	res->secs = mono_now() - t0;

@@ -6,11 +6,20 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "formats.h"
 #include "store.h"
 
 struct imp_opts {
 	int		 allow_shrink;	/* ignore the sources' max-shrink */
 	const char	*file;		/* read it, not the url */
+	/* Several files read as one list, in order (rbldnsd's datasets
+	 * "type:file1,file2"); file is then files[0]. */
+	const char *const *files;
+	size_t		 nfiles;	/* 0: only file, if set */
+	unsigned	 part;		/* of a list of several parts: the
+					 * $DATASET block of rbldnsd
+					 * combined data (0: the common
+					 * section) */
 	const char	*contact;	/* [server] contact, or NULL */
 };
 
@@ -22,6 +31,9 @@ struct imp_result {
 	double		secs;
 	char		error[512];	/* "" after a success */
 	char		warning[256];	/* of a success, or "" */
+	/* What the body said about itself (formats.h lists the keys). */
+	size_t		nmeta;
+	struct imp_meta	meta[IMP_META_MAX];
 };
 
 /*

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "formats.h"
 #include "import.h"
+#include "guard.h"
 #include "log.h"
 #include "store.h"
 
@@ -25,7 +26,10 @@
 struct args {
 	const char	*config;
 	const char	*file;
+	const char	**files;	/* every --file, in order */
+	size_t		 nfiles;
 	const char	*source;
+	int		 print_meta;	/* --print-meta */
 	int		 verbose;
 	int		 force;		/* ignore refresh, back-off */
 	int		 catalog;	/* --catalog: print it, no import */
@@ -48,7 +52,7 @@ usage(FILE *f, int full)
 {
 	fprintf(f,
 "usage: reputed-import -c FILE [--force] [--allow-shrink] [-v] [SOURCE...]\n"
-"       reputed-import -c FILE --file PATH --source NAME [--allow-shrink]\n"
+"       reputed-import -c FILE --file PATH... --source NAME [--allow-shrink]\n"
 "       reputed-import [-c FILE] --catalog [--json]\n");
 	if (!full) {
 		fprintf(f, "Try 'reputed-import --help' for more.\n");
@@ -77,7 +81,14 @@ usage(FILE *f, int full)
 "                      format, refresh, min-refresh, terms) and exit\n"
 "      --json          with --catalog: JSON, with every value\n"
 "      --file PATH     import the local file PATH instead of fetching;\n"
-"                      needs --source (works for manual sources too)\n"
+"                      needs --source (works for manual sources too);\n"
+"                      given again, the files are read as one list\n"
+"      --part N        with --file: read part N of a list of several\n"
+"                      (rbldnsd combined data: its N-th $DATASET block;\n"
+"                      0 the common section)\n"
+"      --print-meta    after each import, print what the list says of\n"
+"                      itself: \"meta<TAB>NAME<TAB>KEY<TAB>VALUE\" lines\n"
+"                      (rbldnsd data: soa, ns, ttl)\n"
 "      --source NAME   the configured source --file imports into\n"
 "  -v, --verbose       also say which sources are not due yet; debug log\n"
 "  -h, --help          show this help\n"
@@ -86,7 +97,38 @@ usage(FILE *f, int full)
 "is kept), 2 usage, configuration or store error.\n");
 }
 
-enum { OPT_ALLOW_SHRINK = 256, OPT_FILE, OPT_SOURCE, OPT_CATALOG, OPT_JSON };
+enum { OPT_ALLOW_SHRINK = 256, OPT_FILE, OPT_SOURCE, OPT_CATALOG, OPT_JSON,
+    OPT_PRINT_META, OPT_PART };
+
+/* --part N: 0 to 65535. */
+static int
+parse_part(const char *s, unsigned *out)
+{
+	unsigned long n;
+	char *e;
+
+	n = strtoul(s, &e, 10);
+	if (*s < '0' || *s > '9' || *e != '\0' || n > 65535) {
+		log_warnx("--part %s: expected a number", s);
+		return -EINVAL;
+	}
+	*out = (unsigned)n;
+	return 0;
+}
+
+/* One more --file: the first is also a->file. */
+static int
+add_file(struct args *a, const char *path)
+{
+	const char **f;
+
+	if ((f = realloc(a->files, (a->nfiles + 1) * sizeof(*f))) == NULL)
+		return -ENOMEM;
+	f[a->nfiles++] = path;
+	a->files = f;
+	a->file = f[0];
+	return 0;
+}
 
 static int
 parse_args(struct args *a, int argc, char **argv)
@@ -99,6 +141,8 @@ parse_args(struct args *a, int argc, char **argv)
 		{ "source",	  required_argument, NULL, OPT_SOURCE },
 		{ "catalog",	  no_argument,	     NULL, OPT_CATALOG },
 		{ "json",	  no_argument,	     NULL, OPT_JSON },
+		{ "print-meta",	  no_argument,	     NULL, OPT_PRINT_META },
+		{ "part",	  required_argument, NULL, OPT_PART },
 		{ "verbose",	  no_argument,	     NULL, 'v' },
 		{ "help",	  no_argument,	     NULL, 'h' },
 		{ NULL,		  0,		     NULL, 0 }
@@ -110,7 +154,15 @@ parse_args(struct args *a, int argc, char **argv)
 		case 'c': a->config = optarg; break;
 		case 'f': a->force = 1; break;
 		case OPT_ALLOW_SHRINK: a->opts.allow_shrink = 1; break;
-		case OPT_FILE: a->file = optarg; break;
+		case OPT_FILE:
+			if (add_file(a, optarg) != 0)
+				return -ENOMEM;
+			break;
+		case OPT_PRINT_META: a->print_meta = 1; break;
+		case OPT_PART:
+			if (parse_part(optarg, &a->opts.part) != 0)
+				return -EINVAL;
+			break;
 		case OPT_SOURCE: a->source = optarg; break;
 		case OPT_CATALOG: a->catalog = 1; break;
 		case OPT_JSON: a->json = 1; break;
@@ -122,6 +174,8 @@ parse_args(struct args *a, int argc, char **argv)
 	a->names = argv + optind;
 	a->nnames = argc - optind;
 	a->opts.file = a->file;
+	a->opts.files = a->files;
+	a->opts.nfiles = a->nfiles;
 	return 0;
 }
 
@@ -220,6 +274,7 @@ open_store(struct importer *im)
 			log_warnx("store %s: %s", db, store_strerror(rc));
 		return rc;
 	}
+	guard_store_faults("reputed-import", db);
 	snprintf(path, sizeof(path), "%s/import.lock", db);
 	if ((im->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC,
 	    0644)) == -1) {
@@ -257,6 +312,18 @@ say_not_due(const struct cfg_source *src, int64_t due,
 		printf("%s: not due until %s\n", src->name, when);
 }
 
+/* --print-meta: one line per key, tab-separated, for programs (the
+ * reputed --rbldnsd front end reads $SOA, $NS and $TTL this way). */
+static void
+print_meta(const char *name, const struct imp_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->nmeta && i < IMP_META_MAX; i++)
+		printf("meta\t%s\t%s\t%s\n", name, res->meta[i].key,
+		    res->meta[i].value);
+}
+
 /* Import one source unless it is not due. 0, or -1 if it failed. */
 static int
 run_source(struct importer *im, const struct cfg_source *src, int check)
@@ -279,6 +346,8 @@ run_source(struct importer *im, const struct cfg_source *src, int check)
 	}
 	rc = imp_source(im->st, src, &im->a.opts, &res);
 	imp_result_print(src->name, rc, &res, stdout, stderr);
+	if (rc == 0 && im->a.print_meta)
+		print_meta(src->name, &res);
 	fflush(stdout);
 	return rc == 0 ? 0 : -1;
 }
@@ -393,6 +462,7 @@ main(int argc, char **argv)
 	}
 	curl_global_cleanup();
 done:
+	free(im.a.files);
 	if (im.lockfd != -1)
 		close(im.lockfd);
 	store_close(im.st);

@@ -7,6 +7,7 @@
 
 #include "cidr.h"
 #include "config.h"
+#include "geo.h"
 #include "store.h"
 
 /* A zone answers from at most this many sources, so nothing overflows. */
@@ -22,21 +23,36 @@
  * learning each id on first use. Ids are never reused for another
  * name, so one context serves every transaction while cfg lives.
  * answer_ctx_init() cannot fail; answer_ctx_fini() frees the table.
+ *
+ * geo (NULL after init) is set by the caller to match ASN and country
+ * listings at query time; without it they match nothing. The context
+ * learns, once per store snapshot and zone, which of the zone's sources
+ * have such listings, so that the others cost nothing.
  */
 struct answer_id;
+struct answer_zgeo;
 struct answer_ctx {
 	const struct cfg	*cfg;
 	struct answer_id	*ids;		/* indexed by source id */
 	size_t			 nids;
+	struct geo		*geo;		/* not owned; may be NULL */
+	struct answer_zgeo	*zgeo;		/* indexed as cfg->zones */
 };
 
 void	answer_ctx_init(struct answer_ctx *ctx, const struct cfg *cfg);
 void	answer_ctx_fini(struct answer_ctx *ctx);
 
-/* A zone source that lists the address, with its winning entry. */
+/*
+ * A zone source that lists the address, with its winning entry: the most
+ * specific prefix covering it or, when the source has none, its listing
+ * of the address's autonomous system (prefix of family RP_AF_ASN), else
+ * of its country (RP_AF_COUNTRY). network is the prefix itself, or for
+ * those two the geo database's network that holds the address.
+ */
 struct answer_source {
 	const struct cfg_source	*src;
-	struct rp_cidr		 prefix;	/* the most specific entry */
+	struct rp_cidr		 prefix;	/* the winning entry */
+	struct rp_cidr		 network;
 	uint32_t		 code;		/* network byte order */
 	uint8_t			 flags;		/* the entry's STORE_F_* */
 };
@@ -56,12 +72,15 @@ struct answer {
 };
 
 /*
- * Fill *out with what zone answers for address a, reading the store
- * through t (a read or write transaction). Only the zone's sources
- * count; a TXT longer than one character-string is cut at 255 bytes.
+ * Fill *out with what zone (one of ctx->cfg's zones) answers for address
+ * a, reading the store through t (a read or write transaction). Only the
+ * zone's sources count; a TXT longer than one character-string is cut at
+ * 255 bytes. An exclusion of a source hides its ASN and country listings
+ * as it hides its wider prefixes; a source listing a by prefix is not
+ * looked up by ASN.
  * RFC 5782 test points answer the same in every zone whatever the data:
  * 127.0.0.2 and ::ffff:7f00:2 are listed, 127.0.0.1 and ::ffff:7f00:1
- * are not. 0, or a negative store code (*out is then empty).
+ * are not. 0, or a negative store or geo code (*out is then empty).
  */
 int	answer_lookup(struct answer_ctx *ctx, struct store_txn *t,
 	    const struct cfg_zone *zone, const struct rp_addr *a,

@@ -25,14 +25,68 @@ cidr_parse_asn(const char *s, struct rp_cidr *c)
 	v = strtoul(s + 2, &end, 10);
 	if (*end != '\0' || v > 0xffffffffUL)
 		return -EINVAL;
+	cidr_from_asn((uint32_t)v, c);
+	return 0;
+}
+
+void
+cidr_from_asn(uint32_t asn, struct rp_cidr *c)
+{
 	memset(c, 0, sizeof(*c));
 	c->addr.family = RP_AF_ASN;
-	c->addr.bytes[0] = (uint8_t)(v >> 24);
-	c->addr.bytes[1] = (uint8_t)(v >> 16);
-	c->addr.bytes[2] = (uint8_t)(v >> 8);
-	c->addr.bytes[3] = (uint8_t)v;
+	c->addr.bytes[0] = (uint8_t)(asn >> 24);
+	c->addr.bytes[1] = (uint8_t)(asn >> 16);
+	c->addr.bytes[2] = (uint8_t)(asn >> 8);
+	c->addr.bytes[3] = (uint8_t)asn;
 	c->bits = 32;
+}
+
+static int
+cidr_upper_letter(char ch, uint8_t *out)
+{
+	if (ch >= 'a' && ch <= 'z')
+		ch = (char)(ch - 'a' + 'A');
+	if (ch < 'A' || ch > 'Z')
+		return -EINVAL;
+	*out = (uint8_t)ch;
 	return 0;
+}
+
+int
+cidr_from_country(const char cc[2], struct rp_cidr *c)
+{
+	uint8_t a, b;
+
+	if (cidr_upper_letter(cc[0], &a) != 0 ||
+	    cidr_upper_letter(cc[1], &b) != 0)
+		return -EINVAL;
+	memset(c, 0, sizeof(*c));
+	c->addr.family = RP_AF_COUNTRY;
+	c->addr.bytes[0] = a;
+	c->addr.bytes[1] = b;
+	c->bits = 16;
+	return 0;
+}
+
+int
+cidr_parse_country(const char *s, struct rp_cidr *c)
+{
+	if ((s[0] != 'C' && s[0] != 'c') || (s[1] != 'C' && s[1] != 'c') ||
+	    s[2] != ':' || strlen(s) != 5)
+		return -EINVAL;
+	return cidr_from_country(s + 3, c);
+}
+
+/* "AS.." and "CC:XX" are never addresses: an IPv6 address has no 's',
+ * and "cc:de" has two groups without "::". So the order is free. */
+int
+cidr_parse_listing(const char *s, struct rp_cidr *c, int *had_host_bits)
+{
+	if (had_host_bits != NULL)
+		*had_host_bits = 0;
+	if (cidr_parse_asn(s, c) == 0 || cidr_parse_country(s, c) == 0)
+		return 0;
+	return cidr_parse(s, c, had_host_bits);
 }
 
 int
@@ -247,6 +301,11 @@ cidr_addr_str(const struct rp_addr *a, char *buf)
 		    (unsigned)a->bytes[2] << 8 | a->bytes[3]);
 		return buf;
 	}
+	if (a->family == RP_AF_COUNTRY) {
+		snprintf(buf, RP_CIDR_STRLEN, "CC:%c%c", a->bytes[0],
+		    a->bytes[1]);
+		return buf;
+	}
 	if (inet_ntop(a->family == RP_AF_INET ? AF_INET : AF_INET6, a->bytes,
 	    buf, RP_CIDR_STRLEN) == NULL)
 		strcpy(buf, "?");
@@ -259,7 +318,7 @@ cidr_str(const struct rp_cidr *c, char *buf)
 	size_t len;
 
 	cidr_addr_str(&c->addr, buf);
-	if (c->addr.family == RP_AF_ASN)
+	if (c->addr.family == RP_AF_ASN || c->addr.family == RP_AF_COUNTRY)
 		return buf;
 	len = strlen(buf);
 	snprintf(buf + len, RP_CIDR_STRLEN - len, "/%u", c->bits);

@@ -24,6 +24,7 @@ enum sec_kind {
 	SEC_SERVER,
 	SEC_SOURCE,
 	SEC_ZONE,
+	SEC_GEOIP,
 	SEC_LIST,	/* [list NAME] of the catalog file */
 };
 
@@ -51,12 +52,14 @@ struct cfg_key {
 static key_set_fn	set_listen, set_path, set_user, set_url, set_format,
 			set_duration, set_code, set_template, set_sources,
 			set_uint, set_soa, set_ns, set_contact, set_size,
-			set_percent, set_name, set_text, set_bool;
+			set_percent, set_name, set_text, set_bool,
+			set_zone_type, set_prefixes, set_addr;
 
 #define SRV(f)	offsetof(struct cfg_server, f)
 #define SRC(f)	offsetof(struct cfg_source, f)
 #define ZON(f)	offsetof(struct cfg_zone, f)
 #define LST(f)	offsetof(struct cfg_list, f)
+#define GEO(f)	offsetof(struct cfg_geoip, f)
 #define DAY	INT64_C(86400)
 #define KIB	INT64_C(1024)
 #define GIB	(KIB * KIB * KIB)
@@ -71,6 +74,23 @@ static const struct cfg_key cfg_keys[] = {
 	    SRV(tcp_clients) },
 	{ "tcp-idle-timeout", SEC_SERVER, set_duration, "10s", 1, 3600,
 	    SRV(tcp_idle_timeout) },
+	{ "tcp-clients-per-ip", SEC_SERVER, set_uint, "16", 1, 65536,
+	    SRV(tcp_clients_per_ip) },
+	{ "tcp-timeout", SEC_SERVER, set_duration, "2m", 1, DAY,
+	    SRV(tcp_timeout) },
+	/* 0: no limit. */
+	{ "tcp-max-queries", SEC_SERVER, set_uint, "100", 0, 1000000,
+	    SRV(tcp_max_queries) },
+	/* Response rate limiting, allow and deny: see docs/dns.md. */
+	{ "rate-limit", SEC_SERVER, set_uint,   "20", 0, 1000000,
+	    SRV(rate_limit) },
+	{ "rate-limit-slip", SEC_SERVER, set_uint, "2", 0, 10,
+	    SRV(rate_limit_slip) },
+	{ "rate-limit-exempt", SEC_SERVER, set_prefixes, "127.0.0.0/8 ::1",
+	    0, 0, SRV(rate_limit_exempt) },
+	{ "allow",    SEC_SERVER, set_prefixes, NULL, 0, 0, SRV(allow) },
+	{ "deny",     SEC_SERVER, set_prefixes, NULL, 0, 0, SRV(deny) },
+	{ "chroot",   SEC_SERVER, set_path,     NULL, 0, 0, SRV(chroot) },
 	{ "contact",  SEC_SERVER, set_contact,  NULL, 0, 0, SRV(contact) },
 	{ "catalog-file", SEC_SERVER, set_path, NULL, 0, 0,
 	    SRV(catalog_file) },
@@ -78,6 +98,10 @@ static const struct cfg_key cfg_keys[] = {
 	    SRV(fetch_timeout) },
 	{ "max-size", SEC_SERVER, set_size,     "256M", KIB, 4 * GIB,
 	    SRV(max_size) },
+	/* No defaults: no /metrics listener; the socket in database. */
+	{ "metrics",  SEC_SERVER, set_addr,     NULL, 0, 0, SRV(metrics) },
+	{ "control-socket", SEC_SERVER, set_path, NULL, 0, 0,
+	    SRV(control_socket) },
 	{ "url",      SEC_SOURCE, set_url,      NULL, 0, 0, SRC(url) },
 	{ "format",   SEC_SOURCE, set_format,   "plain", 0, 0, SRC(format) },
 	{ "refresh",  SEC_SOURCE, set_duration, "1h", CFG_REFRESH_MIN,
@@ -100,10 +124,27 @@ static const struct cfg_key cfg_keys[] = {
 	{ "max-prefix4", SEC_SOURCE, set_uint,  "8", 0, 32, SRC(max_prefix4) },
 	{ "max-prefix6", SEC_SOURCE, set_uint,  "24", 0, 128,
 	    SRC(max_prefix6) },
+	{ "strict-cidr", SEC_SOURCE, set_bool,  "no", 0, 0, SRC(strict_cidr) },
 	{ "sources",  SEC_ZONE,   set_sources,  NULL, 0, 0, ZON(sources) },
 	{ "ttl",      SEC_ZONE,   set_uint,     "300", 0, 604800, ZON(ttl) },
 	{ "soa",      SEC_ZONE,   set_soa,      NULL, 0, 0, ZON(soa_mname) },
 	{ "ns",       SEC_ZONE,   set_ns,       NULL, 0, 0, ZON(ns) },
+	/* 0: the zone's ttl. */
+	{ "soa-ttl",  SEC_ZONE,   set_uint,     "0", 0, 604800, ZON(soa_ttl) },
+	{ "ns-ttl",   SEC_ZONE,   set_uint,     "0", 0, 604800, ZON(ns_ttl) },
+	{ "negative-ttl", SEC_ZONE, set_uint,   "0", 0, 604800,
+	    ZON(negative_ttl) },
+	{ "soa-refresh", SEC_ZONE, set_uint,    "3600", 0, INT32_MAX,
+	    ZON(soa_refresh) },
+	{ "soa-retry", SEC_ZONE,  set_uint,     "600", 0, INT32_MAX,
+	    ZON(soa_retry) },
+	{ "soa-expire", SEC_ZONE, set_uint,     "604800", 0, INT32_MAX,
+	    ZON(soa_expire) },
+	{ "type",     SEC_ZONE,   set_zone_type, "dnsbl", 0, 0, ZON(type) },
+	{ "allow",    SEC_ZONE,   set_prefixes, NULL, 0, 0, ZON(allow) },
+	{ "deny",     SEC_ZONE,   set_prefixes, NULL, 0, 0, ZON(deny) },
+	{ "asn-db",   SEC_GEOIP,  set_path,     NULL, 0, 0, GEO(asn_db) },
+	{ "country-db", SEC_GEOIP, set_path,    NULL, 0, 0, GEO(country_db) },
 	/* The catalog's [list NAME] takes these and every source key but
 	 * "catalog" (see key_find()). */
 	{ "provider", SEC_LIST,   set_text,     NULL, 0, 0, LST(provider) },
@@ -130,6 +171,12 @@ static const char *const cfg_formats[] = {
 	"abuse-ch-txt",
 	"tor-exits",
 	"rbldnsd",
+	"rbldnsd-ip4set",
+	"rbldnsd-ip4tset",
+	"rbldnsd-ip4trie",
+	"rbldnsd-ip6tset",
+	"rbldnsd-ip6trie",
+	"rbldnsd-combined",
 	NULL
 };
 
@@ -622,6 +669,22 @@ set_path(struct parse *p, const struct cfg_key *k, void *base,
 	return 0;
 }
 
+/* One "ADDR:PORT", checked as a listen address. */
+static int
+set_addr(struct parse *p, const struct cfg_key *k, void *base,
+    const char *val)
+{
+	char **field = FIELD(base, k, char *), *list[1];
+	size_t n;
+	int rc;
+
+	if ((rc = parse_list(p, k, val, word_listen, list, 1, &n)) != 0)
+		return rc;
+	free(*field);
+	*field = list[0];
+	return 0;
+}
+
 static int
 set_user(struct parse *p, const struct cfg_key *k, void *base,
     const char *val)
@@ -880,6 +943,25 @@ set_bool(struct parse *p, const struct cfg_key *k, void *base,
 	return -EINVAL;
 }
 
+/* A zone's type: what its names answer (enum cfg_zone_type). */
+static int
+set_zone_type(struct parse *p, const struct cfg_key *k, void *base,
+    const char *val)
+{
+	static const char *const names[] = { "dnsbl", "asn", NULL };
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++) {
+		if (strcasecmp(val, names[i]) == 0) {
+			*FIELD(base, k, enum cfg_zone_type) =
+			    (enum cfg_zone_type)i;
+			return 0;
+		}
+	}
+	perr(p, p->line, "%s: '%s': expected dnsbl or asn", k->name, val);
+	return -EINVAL;
+}
+
 /*
  * Where a provider can reach the operator: an e-mail address or an
  * http(s) URL. It goes into the User-Agent header, so it must be one
@@ -925,6 +1007,64 @@ set_contact(struct parse *p, const struct cfg_key *k, void *base,
 	return set_str(FIELD(base, k, char *), val, (size_t)-1);
 }
 
+/*
+ * Address prefixes ("192.0.2.0/24 2001:db8::/32 198.51.100.7"); an
+ * empty value is an empty list. Host bits past the length are refused:
+ * "10.1.2.3/24" is more likely a typo than a wish for 10.1.2.0/24.
+ */
+static int
+set_prefixes(struct parse *p, const struct cfg_key *k, void *base,
+    const char *val)
+{
+	struct cfg_prefixes *f = FIELD(base, k, struct cfg_prefixes);
+	struct rp_cidr v[CFG_MAX_PREFIXES];
+	char word[RP_CIDR_STRLEN], fix[RP_CIDR_STRLEN];
+	const char *w;
+	size_t n = 0, len, i;
+	int bad = 0, host;
+
+	while ((w = next_word(&val, &len)) != NULL) {
+		if (n == CFG_MAX_PREFIXES) {
+			perr(p, p->line, "%s: more than %d prefixes",
+			    k->name, CFG_MAX_PREFIXES);
+			return -EINVAL;
+		}
+		snprintf(word, sizeof(word), "%.*s", (int)len, w);
+		if (len >= sizeof(word) ||
+		    cidr_parse(word, &v[n], &host) != 0 ||
+		    (v[n].addr.family != RP_AF_INET &&
+		    v[n].addr.family != RP_AF_INET6)) {
+			perr(p, p->line, "%s: '%.*s' is not an address or a "
+			    "prefix", k->name, (int)len, w);
+			bad = 1;
+			continue;
+		}
+		if (host) {
+			perr(p, p->line, "%s: %s has bits set past /%u (%s?)",
+			    k->name, word, v[n].bits, cidr_str(&v[n], fix));
+			bad = 1;
+			continue;
+		}
+		for (i = 0; i < n && (v[i].bits != v[n].bits ||
+		    cidr_addr_cmp(&v[i].addr, &v[n].addr) != 0); i++)
+			;
+		if (i == n)	/* a prefix given twice counts once */
+			n++;
+	}
+	if (bad)
+		return -EINVAL;
+	free(f->v);
+	f->v = NULL;
+	f->n = 0;
+	if (n == 0)
+		return 0;
+	if ((f->v = malloc(n * sizeof(*f->v))) == NULL)
+		return -ENOMEM;
+	memcpy(f->v, v, n * sizeof(*f->v));
+	f->n = n;
+	return 0;
+}
+
 /* ---- Sections ---------------------------------------------------------- */
 
 static const char *
@@ -937,6 +1077,8 @@ kind_name(enum sec_kind kind)
 		return "source";
 	case SEC_ZONE:
 		return "zone";
+	case SEC_GEOIP:
+		return "geoip";
 	case SEC_LIST:
 		return "list";
 	default:
@@ -954,6 +1096,8 @@ section_base(struct parse *p)
 		return &p->cfg->sources[p->idx];
 	case SEC_ZONE:
 		return &p->cfg->zones[p->idx];
+	case SEC_GEOIP:
+		return &p->cfg->geoip;
 	case SEC_LIST:
 		return &p->cat->lists[p->idx];
 	default:
@@ -1042,6 +1186,7 @@ static void
 section_close(struct parse *p)
 {
 	const struct cfg_zone *z;
+	unsigned line;
 
 	if (p->kind == SEC_SERVER)
 		memcpy(p->server_seen, p->seen, sizeof(p->seen));
@@ -1049,11 +1194,18 @@ section_close(struct parse *p)
 		source_close(p);
 	else if (p->kind == SEC_LIST)
 		list_close(p);
-	if (p->kind != SEC_ZONE || p->seen[key_index(SEC_ZONE, "sources")])
+	if (p->kind != SEC_ZONE)
 		return;
 	z = &p->cfg->zones[p->idx];
-	perr(p, z->line, "[zone %s]: no sources (sources = NAME...)",
-	    z->name);
+	line = p->seen[key_index(SEC_ZONE, "sources")];
+	/* An origin zone answers from the ASN database alone. A bad
+	 * sources line was reported already. */
+	if (z->type == CFG_ZONE_ASN && line != 0)
+		perr(p, line, "[zone %s]: a zone of type asn takes no "
+		    "sources", z->name);
+	else if (z->type == CFG_ZONE_DNSBL && line == 0)
+		perr(p, z->line, "[zone %s]: no sources (sources = NAME...)",
+		    z->name);
 }
 
 static void
@@ -1067,6 +1219,20 @@ server_open(struct parse *p, const char *name)
 	else {
 		p->server_line = p->line;
 		p->kind = SEC_SERVER;
+	}
+}
+
+static void
+geoip_open(struct parse *p, const char *name)
+{
+	if (*name != '\0')
+		perr(p, p->line, "[geoip] takes no name");
+	else if (p->cfg->geoip.line != 0)
+		perr(p, p->line, "duplicate [geoip] (first on line %u)",
+		    p->cfg->geoip.line);
+	else {
+		p->cfg->geoip.line = p->line;
+		p->kind = SEC_GEOIP;
 	}
 }
 
@@ -1216,6 +1382,8 @@ section_open(struct parse *p, char *s)
 		source_open(p, name);
 	else if (strcasecmp(kind, "zone") == 0)
 		zone_open(p, name);
+	else if (strcasecmp(kind, "geoip") == 0)
+		geoip_open(p, name);
 	else
 		perr(p, p->line, "unknown section [%s]", kind);
 }
@@ -1255,6 +1423,9 @@ zones_finish(struct parse *p)
 			if (cfg_source_find(p->cfg, z->sources[i]) == NULL)
 				perr(p, z->line, "[zone %s]: unknown source "
 				    "'%s'", z->name, z->sources[i]);
+		if (z->type == CFG_ZONE_ASN && p->cfg->geoip.asn_db == NULL)
+			perr(p, z->line, "[zone %s]: type asn needs an ASN "
+			    "database (asn-db in [geoip])", z->name);
 		if ((p->rc = zone_defaults(z)) != 0)
 			return;
 		if (strlen(z->soa_rname) > CFG_DNAME_MAX)
@@ -1793,6 +1964,14 @@ cfg_free(struct cfg *cfg)
 	free(cfg->server.user);
 	free(cfg->server.contact);
 	free(cfg->server.catalog_file);
+	free(cfg->server.metrics);
+	free(cfg->server.control_socket);
+	free(cfg->server.rate_limit_exempt.v);
+	free(cfg->server.allow.v);
+	free(cfg->server.deny.v);
+	free(cfg->server.chroot);
+	free(cfg->geoip.asn_db);
+	free(cfg->geoip.country_db);
 	for (s = cfg->sources; s < cfg->sources + cfg->nsources; s++)
 		source_fini(s);
 	for (z = cfg->zones; z < cfg->zones + cfg->nzones; z++) {
@@ -1801,6 +1980,8 @@ cfg_free(struct cfg *cfg)
 		free(z->soa_mname);
 		free(z->soa_rname);
 		free_list(z->ns, z->nns);
+		free(z->allow.v);
+		free(z->deny.v);
 	}
 	free(cfg->sources);
 	free(cfg->zones);

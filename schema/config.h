@@ -6,9 +6,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cidr.h"
+
 #define CFG_MAX_LISTEN	16
 #define CFG_MAX_ZONE_SOURCES	64
 #define CFG_MAX_NS	8
+#define CFG_MAX_PREFIXES	64	/* in one allow, deny... list */
 #define CFG_NAME_MAX	63	/* a source name: [A-Za-z0-9_.-]+ */
 #define CFG_DNAME_MAX	253	/* a DNS name, no final dot */
 #define CFG_REFRESH_MIN	300	/* seconds, the least refresh */
@@ -21,6 +24,13 @@
 #define REPUTED_DATADIR	"/usr/local/share/reputed"
 #endif
 
+/* A list of address prefixes (allow, deny, rate-limit-exempt); n may be
+ * 0: an empty list. */
+struct cfg_prefixes {
+	struct rp_cidr	*v;
+	size_t		 n;
+};
+
 /* [server] */
 struct cfg_server {
 	char	*listen[CFG_MAX_LISTEN];	/* "addr:port", "[v6]:port" */
@@ -29,10 +39,22 @@ struct cfg_server {
 	char	*user;			/* run user after binding, or NULL */
 	uint32_t tcp_clients;		/* concurrent TCP connections */
 	int64_t	 tcp_idle_timeout;	/* seconds a TCP client may idle */
+	uint32_t tcp_clients_per_ip;	/* of one address (IPv6: /64) */
+	int64_t	 tcp_timeout;		/* seconds a connection may live */
+	uint32_t tcp_max_queries;	/* answered per connection; 0: any */
+	uint32_t rate_limit;		/* identical answers/s; 0: off */
+	uint32_t rate_limit_slip;	/* every Nth drop sent TC=1; 0: none */
+	struct cfg_prefixes rate_limit_exempt;
+	struct cfg_prefixes allow;	/* empty: everyone not denied */
+	struct cfg_prefixes deny;
+	char	*chroot;		/* directory to chroot to, or NULL */
 	char	*contact;		/* operator e-mail or URL, or NULL */
 	char	*catalog_file;		/* as set (absolute), or NULL */
 	int64_t	 fetch_timeout;		/* seconds, sources' default */
 	uint64_t max_size;		/* bytes, sources' default */
+	char	*metrics;		/* HTTP /metrics "addr:port", or NULL */
+	char	*control_socket;	/* as set (absolute), or NULL:
+					 * control.sock in database (ctlsock.h) */
 };
 
 /* [source NAME] */
@@ -53,12 +75,28 @@ struct cfg_source {
 	double		 max_shrink;	/* percent of the entries */
 	uint32_t	 max_prefix4;	/* no IPv4 entry shorter than this */
 	uint32_t	 max_prefix6;	/* nor IPv6 */
+	int		 strict_cidr;	/* reject "10.1.2.3/24" (rbldnsd) */
 	unsigned	 line;		/* where the section starts */
+};
+
+/* [geoip]: MaxMind-format databases (geo.h); absolute paths, or NULL. */
+struct cfg_geoip {
+	char		*asn_db;	/* GeoLite2-ASN, DB-IP ASN lite... */
+	char		*country_db;	/* GeoLite2-Country or -City... */
+	unsigned	 line;		/* of [geoip], 0 if none */
+};
+
+/* What a zone answers (its type key). */
+enum cfg_zone_type {
+	CFG_ZONE_DNSBL = 0,	/* "dnsbl": addresses its sources list */
+	CFG_ZONE_ASN		/* "asn": "ASN | network | CC | organisation"
+				 * of any address (needs asn-db) */
 };
 
 /* [zone NAME] */
 struct cfg_zone {
 	char		*name;		/* lower case, no trailing dot */
+	enum cfg_zone_type type;
 	char		*sources[CFG_MAX_ZONE_SOURCES];
 	size_t		 nsources;
 	uint32_t	 ttl;
@@ -66,6 +104,12 @@ struct cfg_zone {
 	char		*soa_rname;	/* mailbox, DNS form */
 	char		*ns[CFG_MAX_NS];
 	size_t		 nns;
+	/* The SOA's own TTL, the NS RRset's, and the negative one (also
+	 * the SOA MINIMUM): 0 means ttl. The SOA's other timers. */
+	uint32_t	 soa_ttl, ns_ttl, negative_ttl;
+	uint32_t	 soa_refresh, soa_retry, soa_expire;
+	/* Who may query it, after [server]'s lists. */
+	struct cfg_prefixes allow, deny;
 	unsigned	 line;
 };
 
@@ -76,16 +120,17 @@ struct cfg {
 	size_t			 nsources;
 	struct cfg_zone		*zones;
 	size_t			 nzones;
+	struct cfg_geoip	 geoip;
 };
 
 /*
  * Read and validate path. On success (0) *out is yours: cfg_free() it.
  * On failure (-EINVAL, or -errno when the file cannot be read), every
  * problem has been written to err as one "file:line: message" line and
- * *out is NULL. A relative database path is taken relative to the
- * directory of the configuration file, and so is the path of a url
- * written "file:PATH" (no "//"), stored as an absolute "file:///PATH".
- * err may be NULL.
+ * *out is NULL. A relative database path (the store's, and [geoip]'s) is
+ * taken relative to the directory of the configuration file, and so is
+ * the path of a url written "file:PATH" (no "//"), stored as an absolute
+ * "file:///PATH". err may be NULL.
  */
 int	cfg_load(struct cfg **out, const char *path, FILE *err);
 void	cfg_free(struct cfg *cfg);

@@ -7,6 +7,8 @@
 
 #include "log.h"
 
+#define LOG_MSG_MAX	2048	/* a message, escaped, NUL included */
+
 /*
  * The only process-wide state outside main: where log lines go. It is
  * written once by log_init() before any thread or loop starts.
@@ -27,13 +29,43 @@ log_init(const char *progname, int use_syslog, int verbose)
 		openlog(progname, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
+/*
+ * Control characters in msg as "\xNN", in place (msg has room for
+ * size bytes; what does not fit is cut). Messages quote what lists,
+ * packets and files hold, which must not reach a terminal or a log file
+ * as escape sequences or fake line breaks.
+ */
+static void
+log_escape(char *msg, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	char out[LOG_MSG_MAX];
+	size_t i, n = 0;
+	unsigned char c;
+
+	for (i = 0; msg[i] != '\0' && n + 5 < sizeof(out); i++) {
+		c = (unsigned char)msg[i];
+		if (c >= 0x20 && c != 0x7f) {
+			out[n++] = (char)c;
+			continue;
+		}
+		out[n++] = '\\';
+		out[n++] = 'x';
+		out[n++] = hex[c >> 4];
+		out[n++] = hex[c & 15];
+	}
+	out[n] = '\0';
+	snprintf(msg, size, "%s", out);
+}
+
 static void
 log_vemit(int pri, int with_errno, const char *fmt, va_list ap)
 {
-	char msg[2048];
+	char msg[LOG_MSG_MAX];
 	int saved = errno;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	log_escape(msg, sizeof(msg));
 	if (log_dest.syslog) {
 		if (with_errno)
 			syslog(pri, "%s: %s", msg, strerror(saved));

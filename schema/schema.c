@@ -68,6 +68,7 @@ schema_entry_key_decode(const void *vbuf, size_t len, uint16_t *source_id,
 	alen = len - 4;
 	if ((buf[2] != RP_AF_INET || alen != 4) &&
 	    (buf[2] != RP_AF_ASN || alen != 4) &&
+	    (buf[2] != RP_AF_COUNTRY || alen != 4) &&
 	    (buf[2] != RP_AF_INET6 || alen != 16))
 		return -EILSEQ;
 	memset(c, 0, sizeof(*c));
@@ -244,7 +245,7 @@ schema_event_val_decode(const void *vbuf, size_t len, struct store_event *ev)
 	if (len < 13)
 		return -EILSEQ;
 	if (buf[11] != RP_AF_INET && buf[11] != RP_AF_INET6 &&
-	    buf[11] != RP_AF_ASN)
+	    buf[11] != RP_AF_ASN && buf[11] != RP_AF_COUNTRY)
 		return -EILSEQ;
 	alen = cidr_family_bits(buf[11]) / 8;
 	if (len < 15 + alen || len != 15 + alen + get_u16le(buf + 13 + alen))

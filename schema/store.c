@@ -56,6 +56,12 @@ store_strerror(int rc)
 		return "no space left (disk or LMDB map full)";
 	case -ENOENT:
 		return "not found";
+	case -ENODATA:
+		return "the store's data file is empty or truncated (restore "
+		    "it from a backup, or remove it to start anew)";
+	case -EIO:
+		return "the store is corrupt: LMDB found a damaged page "
+		    "(restore it from a backup, or remove it to start anew)";
 	default:
 		return strerror(rc < 0 ? -rc : rc);
 	}
@@ -200,6 +206,52 @@ store_init(struct store *st, unsigned flags)
 	return store_errno(mdb_txn_commit(txn));
 }
 
+/* The size of dir/data.mdb: 0 with *size, or -errno (-ENOENT: none). */
+static int
+data_file_size(const char *dir, off_t *size)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+
+	if (snprintf(path, sizeof(path), "%s/data.mdb", dir) >=
+	    (int)sizeof(path))
+		return -ENAMETOOLONG;
+	if (stat(path, &sb) != 0)
+		return -errno;
+	*size = sb.st_size;
+	return 0;
+}
+
+/*
+ * A data file must hold LMDB's two meta pages, and every page the last
+ * commit used: a file cut short (a bad copy, a full disk in another tool)
+ * would make reading the map fault. A new store is only made where there
+ * is no data file at all, never over an empty or damaged one.
+ */
+static int
+check_data_file(const char *dir, unsigned flags, int after_open,
+    MDB_env *env)
+{
+	MDB_envinfo info;
+	MDB_stat ms;
+	off_t size;
+	int rc;
+
+	if ((rc = data_file_size(dir, &size)) == -ENOENT)
+		return (flags & STORE_CREATE) && !(flags & STORE_RDONLY) ?
+		    0 : -ENOENT;
+	if (rc != 0)
+		return rc;
+	if (!after_open)
+		return size < 2 * 4096 ? -ENODATA : 0;
+	if ((rc = mdb_env_info(env, &info)) != 0 ||
+	    (rc = mdb_env_stat(env, &ms)) != 0)
+		return store_errno(rc);
+	if ((uint64_t)size < ((uint64_t)info.me_last_pgno + 1) * ms.ms_psize)
+		return -ENODATA;
+	return 0;
+}
+
 int
 store_open(struct store **out, const char *dir, unsigned flags)
 {
@@ -214,6 +266,8 @@ store_open(struct store **out, const char *dir, unsigned flags)
 			return rc;
 	} else if (stat(dir, &sb) != 0)
 		return -errno;
+	if ((rc = check_data_file(dir, flags, 0, NULL)) != 0)
+		return rc;
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return -ENOMEM;
 	st->rdonly = (flags & STORE_RDONLY) != 0;
@@ -226,7 +280,8 @@ store_open(struct store **out, const char *dir, unsigned flags)
 		rc = store_errno(rc);
 		goto fail;
 	}
-	if ((rc = store_init(st, flags)) != 0)
+	if ((rc = check_data_file(dir, flags, 1, st->env)) != 0 ||
+	    (rc = store_init(st, flags)) != 0)
 		goto fail;
 	*out = st;
 	return 0;

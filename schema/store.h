@@ -30,8 +30,9 @@ enum store_event_type {
 };
 
 /* One listed (or excluded) prefix of one source. A prefix of family
- * RP_AF_ASN lists an autonomous system: it is stored, counted, explained
- * and has history like any entry, but is not in the address index. */
+ * RP_AF_ASN lists an autonomous system, one of RP_AF_COUNTRY a country: it
+ * is stored, counted, explained and has history like any entry, but is not
+ * in the address index (answer.c matches it at query time). */
 struct store_entry {
 	struct rp_cidr	 prefix;
 	uint16_t	 source_id;
@@ -110,8 +111,11 @@ void	store_txn_abort(struct store_txn *t);	/* accepts NULL */
 void	store_txn_reset(struct store_txn *t);
 int	store_txn_renew(struct store_txn *t);
 
-/* Which committed state t sees: equal numbers, equal data (cheap). */
+/* Which committed state t sees: equal numbers, equal data (cheap). Not so
+ * in a write transaction, whose number stays while it changes entries. */
 uint64_t store_txn_snapshot(const struct store_txn *t);
+/* 1 for a write transaction, 0 for a read one. */
+int	store_txn_writable(const struct store_txn *t);
 
 /* The serial: bumped by every commit that changed entries. */
 int	store_serial(struct store_txn *t, uint32_t *serial, int64_t *changed);
@@ -140,6 +144,11 @@ int	store_entry_del(struct store_txn *t, uint16_t source_id,
 int	store_entry_foreach(struct store_txn *t, uint16_t source_id,
 	    unsigned family,
 	    int (*fn)(const struct store_entry *, void *), void *arg);
+
+/* Does source_id have any entry of family (RP_AF_*)? 1 or 0, or a
+ * negative code. One cursor step: cheap enough to ask once a snapshot. */
+int	store_entry_has_family(struct store_txn *t, uint16_t source_id,
+	    unsigned family);
 
 /* Every entry of source_id that covers a (all lengths, exclusions too),
  * widest first. Same callback rules as store_entry_foreach(). */

@@ -40,8 +40,8 @@ mark_dirty(struct store_txn *t, const struct rp_cidr *c)
 	size_t cap;
 
 	t->changed = 1;
-	if (c->addr.family == RP_AF_ASN)
-		return 0;	/* ASN listings are not in the address index */
+	if (c->addr.family == RP_AF_ASN || c->addr.family == RP_AF_COUNTRY)
+		return 0;	/* ASN and country listings are not in it */
 	if (t->full[slot])
 		return 0;
 	if (++t->nfam[slot] > STORE_DIRTY_MAX) {
@@ -232,6 +232,38 @@ store_entry_within(struct store_txn *t, uint16_t source_id,
 	/* Keys from the prefix's own on; stop at the first one outside. */
 	rc = walk_prefix(t, key, klen, 3, within_fn, &w);
 	return rc == WITHIN_DONE ? 0 : rc;
+}
+
+int
+store_entry_has_family(struct store_txn *t, uint16_t source_id,
+    unsigned family)
+{
+	uint8_t key[3] = { (uint8_t)(source_id >> 8), (uint8_t)source_id,
+	    (uint8_t)family };
+	MDB_cursor *c;
+	MDB_val k = { sizeof(key), key }, v;
+	int rc;
+
+	/* Keys sort by source, then family: the first key at or after
+	 * [source][family] tells, without reading any entry. */
+	if ((rc = mdb_cursor_open(t->txn, t->st->entries, &c)) != 0)
+		return store_errno(rc);
+	rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	mdb_cursor_close(c);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc != 0)
+		return store_errno(rc);
+	return k.mv_size >= sizeof(key) && memcmp(k.mv_data, key,
+	    sizeof(key)) == 0;
+}
+
+/* Here, beside the probe whose answers callers keep per snapshot: a write
+ * transaction's snapshot number stays while its entries change. */
+int
+store_txn_writable(const struct store_txn *t)
+{
+	return t->write;
 }
 
 int

@@ -16,6 +16,7 @@ enum tpl_var {
 	TPL_LAST_SEEN,
 	TPL_EXPIRES,
 	TPL_CODE,
+	TPL_RBLDNSD_TXT,
 	TPL_NVARS,
 	TPL_DOLLAR = TPL_NVARS,		/* "$$" */
 };
@@ -28,7 +29,11 @@ static const char *const tpl_names[TPL_NVARS] = {
 	[TPL_LAST_SEEN]		= "last_seen",
 	[TPL_EXPIRES]		= "expires",
 	[TPL_CODE]		= "code",
+	[TPL_RBLDNSD_TXT]	= "rbldnsd_txt",
 };
+
+/* rbldnsd cuts a TXT here, after its substitutions. */
+#define TPL_RBLDNSD_MAX	254
 
 /* What an unknown "$name" spans, so that errors quote the whole word. */
 #define TPL_WORDCHARS \
@@ -133,6 +138,27 @@ tpl_time(int64_t t, const char *zero, char *buf, size_t len)
 	return buf;
 }
 
+/* The reason with rbldnsd's "$" substitution, cut at TPL_RBLDNSD_MAX. */
+static void
+tpl_rbldnsd_txt(struct tpl_out *o, const struct template_vars *v)
+{
+	size_t i, cap = o->cap, n = v->reason != NULL ? v->reason_len : 0;
+
+	if (o->cap > TPL_RBLDNSD_MAX)
+		o->cap = TPL_RBLDNSD_MAX;
+	for (i = 0; i < n && o->len < o->cap; i++) {
+		if (v->reason[i] != '$')
+			tpl_put(o, v->reason + i, 1, 0);
+		else if (i + 1 < n && v->reason[i + 1] == '$')
+			tpl_put(o, v->reason + i++, 1, 0);
+		else if (v->ip != NULL)
+			tpl_put(o, v->ip, strlen(v->ip), 0);
+	}
+	/* Text after the variable may follow, unless the cut was hit. */
+	if (o->len < o->cap)
+		o->cap = cap;
+}
+
 static void
 tpl_var(struct tpl_out *o, int var, const struct template_vars *v)
 {
@@ -161,6 +187,9 @@ tpl_var(struct tpl_out *o, int var, const struct template_vars *v)
 		break;
 	case TPL_EXPIRES:
 		tpl_puts(o, tpl_time(v->expires, "never", tmp, sizeof(tmp)));
+		break;
+	case TPL_RBLDNSD_TXT:
+		tpl_rbldnsd_txt(o, v);
 		break;
 	case TPL_CODE:
 		a = ntohl(v->code);

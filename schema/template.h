@@ -8,7 +8,8 @@
 
 /* Every variable a template may use, for messages and documentation. */
 #define TEMPLATE_VARS \
-	"$source $reason $ip $first_seen $last_seen $expires $code"
+	"$source $reason $ip $first_seen $last_seen $expires $code " \
+	"$rbldnsd_txt"
 
 /*
  * The values of one answer. Every pointer may be NULL (expands to
@@ -36,6 +37,10 @@ struct template_vars {
 int	template_check(const char *tpl, char *bad, size_t badlen);
 
 /*
+ * $rbldnsd_txt is the reason read as rbldnsd reads a TXT: each "$" in it
+ * is the address queried (ip), "$$" a "$"; it passes every byte (no
+ * scrubbing), and the whole expansion stops at 254 bytes, rbldnsd's cut.
+ *
  * Expand tpl into out. Variable names match longest first, so "$ips" is
  * "$ip" followed by "s"; an unknown reference is copied as written.
  * Control characters (below 0x20, and 0x7f) in substituted values become

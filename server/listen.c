@@ -1,16 +1,19 @@
-/* listen.c -- UDP (recvmmsg/sendmmsg batches) and TCP (framed, pipelined)
- * serving. */
+/* listen.c -- UDP (recvmmsg/sendmmsg batches, rate-limited) and TCP
+ * (framed, pipelined, with per-client and lifetime limits) serving. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <uv.h>
 
 #include "listen.h"
 #include "log.h"
+#include "stats.h"
+#include "rrl.h"
 
 /*
  * UDP is read with our own recvmmsg() when libuv says the socket is
@@ -32,6 +35,7 @@
 #define TCP_IN_MAX	(2 + QUERY_MAX_MSG + TCP_READ_MIN)
 #define TCP_OUT_MAX	(64 * 1024)	/* stop reading beyond this */
 #define WARN_EVERY_MS	10000		/* one warning per kind and period */
+#define TCP_BUCKETS	1024		/* connections by client, hashed */
 
 /* A growable byte buffer; memory is kept for reuse when emptied. */
 struct lbuf {
@@ -72,28 +76,44 @@ struct listener {
 	char			 name[64];
 };
 
-/* One TCP client. */
+/*
+ * One TCP client. Open connections are on two lists: every one, least
+ * recently active first (the next to go when the set is full), and those
+ * of its client's hash bucket (to count and evict per client).
+ */
 struct tcp_conn {
 	struct listen_set	*ls;
-	struct tcp_conn		*prev, *next;
+	struct tcp_conn		*prev, *next;	/* by activity */
+	struct tcp_conn		*hprev, *hnext;	/* in its bucket */
 	uv_tcp_t		 h;
-	uv_timer_t		 idle;
+	uv_timer_t		 idle;		/* idle or lifetime, sooner */
 	uv_write_t		 wreq;
+	uv_shutdown_t		 sreq;
+	struct rp_addr		 peer;
+	struct rp_addr		 key;		/* peer, IPv6 cut to /64 */
+	unsigned		 bucket;
+	uint64_t		 born, active;	/* uv_now() at accept, last
+						 * whole message */
+	uint64_t		 seq;		/* ls->seq then: an order */
+	unsigned		 nq;		/* messages answered */
 	struct lbuf		 in;	/* bytes read, not yet answered */
 	struct lbuf		 out;	/* answers waiting for the next write */
 	struct lbuf		 wbuf;	/* the bytes of the write in flight */
 	int			 nopen;
 	unsigned		 writing:1, reading:1, eof:1, closing:1;
+	unsigned		 quota:1, shut:1;	/* tcp-max-queries */
 };
 
 struct listen_set {
 	uv_loop_t		*loop;
 	listen_answer_fn	*answer;
 	void			*arg;
+	struct rrl		*rrl;		/* NULL: no rate limit */
 	struct listener		*listeners;
-	struct tcp_conn		*conns;
-	unsigned		 max_clients;
-	uint64_t		 idle_ms;
+	struct tcp_conn		*conns, *last;	/* by activity */
+	struct tcp_conn		*bucket[TCP_BUCKETS];
+	uint64_t		 seq;		/* activity counter */
+	struct listen_limits	 lim;
 	size_t			 nhandles;	/* open, all kinds */
 	int			 closing;
 	struct udp_in		*uin;	/* UDP queries of one batch */
@@ -101,6 +121,7 @@ struct listen_set {
 	uint8_t			*resp;	/* a TCP answer after 2 bytes */
 	uint64_t		 warned[3]; /* uv_now() of the last warning */
 	struct listen_stats	 stats;
+	struct stats		*counters;	/* NULL: not counted */
 };
 
 enum { WARN_UDP, WARN_ACCEPT, WARN_TCP };
@@ -158,6 +179,27 @@ listen_handle_gone(struct listen_set *ls)
 		listen_free(ls);
 }
 
+/* The client's address as the store's type; an IPv4-mapped IPv6 one
+ * (a dual-stack socket) as the IPv4 address it is. */
+static void
+listen_client(const struct sockaddr *sa, struct rp_addr *a)
+{
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+	const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+
+	memset(a, 0, sizeof(*a));
+	if (sa->sa_family != AF_INET6) {
+		a->family = RP_AF_INET;
+		memcpy(a->bytes, &s4->sin_addr, 4);
+	} else if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+		a->family = RP_AF_INET;
+		memcpy(a->bytes, s6->sin6_addr.s6_addr + 12, 4);
+	} else {
+		a->family = RP_AF_INET6;
+		memcpy(a->bytes, s6->sin6_addr.s6_addr, 16);
+	}
+}
+
 /* ---- UDP ---------------------------------------------------------------- */
 
 /*
@@ -209,13 +251,24 @@ udp_answer(struct listener *l, const uint8_t *in, size_t len,
 	struct listen_set *ls = l->ls;
 	struct udp_out *o = ls->uout;
 	unsigned k = o->n;
+	struct rp_addr client;
+	enum rrl_verdict v;
 	size_t n;
 
 	ls->stats.udp_in++;
+	listen_client(peer, &client);
 	n = ls->answer(ls->arg, in, len, o->buf[k], QUERY_EDNS_SIZE,
-	    QUERY_UDP);
+	    QUERY_UDP, &client);
 	if (n == 0)
 		return;
+	if (ls->rrl != NULL && (v = rrl_check(ls->rrl, &client, o->buf[k], n,
+	    uv_now(ls->loop))) != RRL_SEND) {
+		ls->stats.udp_rate_limited++;
+		stats_rate_limited(ls->counters, v == RRL_SLIP);
+		if (v == RRL_DROP)
+			return;
+		n = rrl_slip(o->buf[k], n);
+	}
 	memcpy(&o->peer[k], peer, peer->sa_family == AF_INET6 ?
 	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
 	o->iov[k].iov_base = o->buf[k];
@@ -264,6 +317,7 @@ udp_readable(uv_poll_t *p, int status, int events)
 	struct udp_in *in = l->ls->uin;
 	struct msghdr *h;
 	uv_os_fd_t fd;
+	uint64_t t0;
 	int round, i, n;
 
 	(void)events;
@@ -274,6 +328,10 @@ udp_readable(uv_poll_t *p, int status, int events)
 	for (round = 0; round < UDP_ROUNDS; round++) {
 		if ((n = udp_read_batch(l, fd)) <= 0)
 			break;
+		/* Latency from the batch read to its answers sent: a
+		 * monotonic clock with nanoseconds, twice a batch (the
+		 * coarse one ticks every few milliseconds). */
+		t0 = uv_hrtime();
 		for (i = 0; i < n; i++) {
 			h = &in->msg[i].msg_hdr;
 			if (h->msg_flags & MSG_TRUNC) {
@@ -284,6 +342,8 @@ udp_readable(uv_poll_t *p, int status, int events)
 			    (const struct sockaddr *)h->msg_name);
 		}
 		udp_flush(l);
+		stats_latency(l->ls->counters, QUERY_UDP, uv_hrtime() - t0,
+		    (unsigned)n);
 		if (n < UDP_BATCH)
 			break;
 	}
@@ -306,18 +366,74 @@ conn_closed(uv_handle_t *h)
 	listen_handle_gone(ls);
 }
 
+/* Which bucket a client's connections are in. */
+static unsigned
+conn_bucket(const struct rp_addr *key)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < sizeof(key->bytes); i++)
+		h = (h ^ key->bytes[i]) * 16777619u;
+	return h % TCP_BUCKETS;
+}
+
+/* Append c to the activity list: it is the most recently active. */
 static void
-conn_unlink(struct tcp_conn *c)
+conn_push(struct tcp_conn *c)
+{
+	struct listen_set *ls = c->ls;
+
+	c->next = NULL;
+	if ((c->prev = ls->last) != NULL)
+		ls->last->next = c;
+	else
+		ls->conns = c;
+	ls->last = c;
+}
+
+static void
+conn_pull(struct tcp_conn *c)
 {
 	struct listen_set *ls = c->ls;
 
 	if (c->prev != NULL)
 		c->prev->next = c->next;
-	else if (ls->conns == c)
+	else
 		ls->conns = c->next;
 	if (c->next != NULL)
 		c->next->prev = c->prev;
+	else
+		ls->last = c->prev;
 	c->prev = c->next = NULL;
+}
+
+static void
+conn_link(struct tcp_conn *c)
+{
+	struct listen_set *ls = c->ls;
+
+	conn_push(c);
+	c->hprev = NULL;
+	if ((c->hnext = ls->bucket[c->bucket]) != NULL)
+		c->hnext->hprev = c;
+	ls->bucket[c->bucket] = c;
+	ls->stats.tcp_open++;
+}
+
+static void
+conn_unlink(struct tcp_conn *c)
+{
+	struct listen_set *ls = c->ls;
+
+	conn_pull(c);
+	if (c->hprev != NULL)
+		c->hprev->hnext = c->hnext;
+	else
+		ls->bucket[c->bucket] = c->hnext;
+	if (c->hnext != NULL)
+		c->hnext->hprev = c->hprev;
+	c->hprev = c->hnext = NULL;
 	ls->stats.tcp_open--;
 }
 
@@ -334,12 +450,42 @@ conn_close(struct tcp_conn *c)
 }
 
 static void
-conn_idle(uv_timer_t *t)
+conn_timeout(uv_timer_t *t)
 {
 	struct tcp_conn *c = t->data;
+	struct listen_set *ls = c->ls;
 
-	c->ls->stats.tcp_timeouts++;
+	if (ls->lim.lifetime_ms != 0 &&
+	    uv_now(ls->loop) >= c->born + ls->lim.lifetime_ms)
+		ls->stats.tcp_expired++;
+	else
+		ls->stats.tcp_timeouts++;
 	conn_close(c);
+}
+
+/* Run the timer to the idle deadline or the end of c's lifetime. */
+static void
+conn_arm(struct tcp_conn *c)
+{
+	struct listen_set *ls = c->ls;
+	uint64_t now = uv_now(ls->loop), due = c->active + ls->lim.idle_ms;
+
+	if (ls->lim.lifetime_ms != 0 && c->born + ls->lim.lifetime_ms < due)
+		due = c->born + ls->lim.lifetime_ms;
+	uv_timer_start(&c->idle, conn_timeout, due > now ? due - now : 0, 0);
+}
+
+/* A whole message came: c is the most recently active connection. */
+static void
+conn_touch(struct tcp_conn *c)
+{
+	c->active = uv_now(c->ls->loop);
+	c->seq = ++c->ls->seq;
+	if (c->ls->last != c) {
+		conn_pull(c);
+		conn_push(c);
+	}
+	conn_arm(c);
 }
 
 static void
@@ -403,12 +549,13 @@ static int
 conn_answer(struct tcp_conn *c, const uint8_t *msg, size_t len)
 {
 	struct listen_set *ls = c->ls;
+	uint64_t t0 = uv_hrtime();
 	size_t n;
 
 	ls->stats.tcp_in++;
-	uv_timer_start(&c->idle, conn_idle, ls->idle_ms, 0);
+	conn_touch(c);
 	n = ls->answer(ls->arg, msg, len, ls->resp + 2, QUERY_MAX_MSG,
-	    QUERY_TCP);
+	    QUERY_TCP, &c->peer);
 	if (n == 0)
 		return 0;
 	if (lbuf_reserve(&c->out, n + 2, SIZE_MAX) != 0)
@@ -418,6 +565,7 @@ conn_answer(struct tcp_conn *c, const uint8_t *msg, size_t len)
 	memcpy(c->out.p + c->out.len, ls->resp, n + 2);
 	c->out.len += n + 2;
 	ls->stats.tcp_out++;
+	stats_latency(ls->counters, QUERY_TCP, uv_hrtime() - t0, 1);
 	return 0;
 }
 
@@ -439,17 +587,49 @@ conn_flow(struct tcp_conn *c, int blocked)
 	}
 }
 
+static void
+conn_shut(uv_shutdown_t *req, int status)
+{
+	struct tcp_conn *c = req->data;
+
+	if (!c->closing && status < 0)
+		conn_close(c);
+}
+
+/*
+ * tcp-max-queries answered: once they are written, half-close, and read
+ * (and drop) whatever else comes until the client's EOF or the timer. A
+ * close with unread bytes would send a reset, which can destroy answers
+ * the client has not read yet.
+ */
+static void
+conn_wind_down(struct tcp_conn *c)
+{
+	if (!c->shut && !c->writing && c->out.len == 0) {
+		c->shut = 1;
+		c->sreq.data = c;
+		if (uv_shutdown(&c->sreq, (uv_stream_t *)&c->h,
+		    conn_shut) != 0) {
+			conn_close(c);
+			return;
+		}
+	}
+	conn_flow(c, 0);
+}
+
 /*
  * Answer every whole message buffered, in order, while the queued output
- * is below TCP_OUT_MAX; then write, and decide whether to read on.
+ * is below TCP_OUT_MAX and the connection has answers left; then write,
+ * and decide whether to read on.
  */
 static void
 conn_process(struct tcp_conn *c)
 {
+	struct listen_set *ls = c->ls;
 	size_t off = 0, len;
 	int blocked = 0;
 
-	while (c->in.len - off >= 2) {
+	while (!c->quota && c->in.len - off >= 2) {
 		len = (size_t)c->in.p[off] << 8 | c->in.p[off + 1];
 		if (c->in.len - off - 2 < len)
 			break;
@@ -462,7 +642,14 @@ conn_process(struct tcp_conn *c)
 			return;
 		}
 		off += 2 + len;
+		if (ls->lim.max_queries != 0 &&
+		    ++c->nq >= ls->lim.max_queries) {
+			c->quota = 1;
+			ls->stats.tcp_max_queries++;
+		}
 	}
+	if (c->quota)
+		off = c->in.len;	/* past the last answer: dropped */
 	if (off > 0) {
 		memmove(c->in.p, c->in.p + off, c->in.len - off);
 		c->in.len -= off;
@@ -473,6 +660,8 @@ conn_process(struct tcp_conn *c)
 	/* After EOF, what is left is part of a message that never ends. */
 	if (c->eof && !blocked && !c->writing && c->out.len == 0)
 		conn_close(c);
+	else if (c->quota)
+		conn_wind_down(c);
 	else
 		conn_flow(c, blocked);
 }
@@ -492,7 +681,8 @@ conn_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		return;
 	}
 	if (nread < 0) {
-		if (nread != UV_ECONNRESET && listen_may_warn(c->ls, WARN_TCP))
+		if (nread != UV_ECONNRESET && nread != UV_ENOTCONN &&
+		    listen_may_warn(c->ls, WARN_TCP))
 			log_warnx("TCP read: %s", uv_strerror((int)nread));
 		conn_close(c);
 		return;
@@ -503,7 +693,92 @@ conn_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 	conn_process(c);
 }
 
-/* Take a new connection; over the tcp-clients cap, close it at once. */
+/*
+ * Read what a new client has sent already, as it is accepted: libuv
+ * accepts every pending connection before it reads from any, and in a
+ * burst of them, a client whose query is waiting must be answered
+ * before the newcomers push its connection out. libuv never buffers
+ * what it reads, so reading the socket directly here is safe; EOF and
+ * errors are left for libuv's reader to find.
+ */
+static void
+conn_read_now(struct tcp_conn *c)
+{
+	uv_os_fd_t fd;
+	ssize_t n;
+
+	if (c->closing || !c->reading ||
+	    uv_fileno((uv_handle_t *)&c->h, &fd) != 0 ||
+	    lbuf_reserve(&c->in, TCP_READ_MIN, TCP_IN_MAX) != 0)
+		return;
+	n = recv(fd, c->in.p + c->in.len, c->in.cap - c->in.len,
+	    MSG_DONTWAIT);
+	if (n > 0) {
+		c->in.len += (size_t)n;
+		conn_process(c);
+	}
+}
+
+/* The least recently active connection of c's client, and how many it
+ * has open. */
+static struct tcp_conn *
+conn_client_oldest(const struct tcp_conn *c, unsigned *n)
+{
+	struct tcp_conn *o, *old = NULL;
+
+	*n = 0;
+	for (o = c->ls->bucket[c->bucket]; o != NULL; o = o->hnext) {
+		if (memcmp(&o->key, &c->key, sizeof(o->key)) != 0)
+			continue;
+		(*n)++;
+		if (old == NULL || o->seq < old->seq)
+			old = o;
+	}
+	return old;
+}
+
+/*
+ * Make room for c: over tcp-clients-per-ip its client's least recently
+ * active connection goes, over tcp-clients the least recently active of
+ * all. A client trickling bytes (slow loris) never completes a message,
+ * so its connections are the first to go.
+ */
+static void
+conn_make_room(struct tcp_conn *c)
+{
+	struct listen_set *ls = c->ls;
+	struct tcp_conn *old;
+	unsigned n;
+
+	while ((old = conn_client_oldest(c, &n)) != NULL &&
+	    n >= ls->lim.tcp_per_client) {
+		ls->stats.tcp_evicted_client++;
+		conn_close(old);
+	}
+	while (ls->conns != NULL && ls->stats.tcp_open >= ls->lim.tcp_clients) {
+		ls->stats.tcp_evicted++;
+		conn_close(ls->conns);
+	}
+}
+
+/* Who c is: its address, and the key its client is counted by. */
+static int
+conn_peer(struct tcp_conn *c)
+{
+	struct sockaddr_storage ss;
+	int len = sizeof(ss);
+
+	if (uv_tcp_getpeername(&c->h, (struct sockaddr *)&ss, &len) != 0)
+		return -1;
+	listen_client((const struct sockaddr *)&ss, &c->peer);
+	c->key = c->peer;
+	if (c->key.family == RP_AF_INET6)
+		memset(c->key.bytes + 8, 0, 8);	/* one host: a /64 */
+	c->bucket = conn_bucket(&c->key);
+	return 0;
+}
+
+/* Take a new connection, making room for it if the set is full. */
 static void
 tcp_accept(uv_stream_t *srv, int status)
 {
@@ -522,25 +797,25 @@ tcp_accept(uv_stream_t *srv, int status)
 	c->h.data = c;
 	c->nopen = 1;
 	ls->nhandles++;
-	if (uv_accept(srv, (uv_stream_t *)&c->h) != 0 ||
-	    ls->stats.tcp_open >= ls->max_clients) {
+	if (uv_accept(srv, (uv_stream_t *)&c->h) != 0 || conn_peer(c) != 0) {
 		ls->stats.tcp_refused++;
 		c->closing = 1;
 		uv_close((uv_handle_t *)&c->h, conn_closed);
 		return;
 	}
+	conn_make_room(c);
 	uv_timer_init(ls->loop, &c->idle);
 	c->idle.data = c;
 	c->nopen++;
 	ls->nhandles++;
-	if ((c->next = ls->conns) != NULL)
-		c->next->prev = c;
-	ls->conns = c;
-	ls->stats.tcp_open++;
+	conn_link(c);
 	ls->stats.tcp_accepted++;
 	uv_tcp_nodelay(&c->h, 1);
-	uv_timer_start(&c->idle, conn_idle, ls->idle_ms, 0);
+	c->born = c->active = uv_now(ls->loop);
+	c->seq = ++ls->seq;
+	conn_arm(c);
 	conn_flow(c, 0);
+	conn_read_now(c);
 }
 
 /* ---- Listeners ---------------------------------------------------------- */
@@ -638,10 +913,19 @@ listener_start(struct listener *l, const struct sockaddr *sa)
 
 /* ---- The API ------------------------------------------------------------ */
 
+void
+listen_limits_cfg(struct listen_limits *lim, const struct cfg_server *cs)
+{
+	lim->tcp_clients = cs->tcp_clients;
+	lim->tcp_per_client = cs->tcp_clients_per_ip;
+	lim->idle_ms = (uint64_t)cs->tcp_idle_timeout * 1000;
+	lim->lifetime_ms = (uint64_t)cs->tcp_timeout * 1000;
+	lim->max_queries = cs->tcp_max_queries;
+}
+
 int
 listen_new(struct listen_set **out, uv_loop_t *loop,
-    listen_answer_fn *answer, void *arg, unsigned max_clients,
-    uint64_t idle_ms)
+    listen_answer_fn *answer, void *arg, const struct listen_limits *lim)
 {
 	struct listen_set *ls;
 
@@ -657,7 +941,7 @@ listen_new(struct listen_set **out, uv_loop_t *loop,
 	ls->loop = loop;
 	ls->answer = answer;
 	ls->arg = arg;
-	listen_set_limits(ls, max_clients, idle_ms);
+	listen_set_limits(ls, lim);
 	*out = ls;
 	return 0;
 }
@@ -693,17 +977,32 @@ listen_add(struct listen_set *ls, const char *addr)
 }
 
 void
-listen_set_limits(struct listen_set *ls, unsigned max_clients,
-    uint64_t idle_ms)
+listen_set_limits(struct listen_set *ls, const struct listen_limits *lim)
 {
-	ls->max_clients = max_clients;
-	ls->idle_ms = idle_ms;
+	ls->lim = *lim;
+	/* At least one connection, and one per client. */
+	if (ls->lim.tcp_clients == 0)
+		ls->lim.tcp_clients = 1;
+	if (ls->lim.tcp_per_client == 0)
+		ls->lim.tcp_per_client = 1;
+}
+
+void
+listen_set_rrl(struct listen_set *ls, struct rrl *rrl)
+{
+	ls->rrl = rrl;
 }
 
 const struct listen_stats *
 listen_stats(const struct listen_set *ls)
 {
 	return &ls->stats;
+}
+
+void
+listen_set_stats(struct listen_set *ls, struct stats *st)
+{
+	ls->counters = st;
 }
 
 void

@@ -10,15 +10,24 @@
 #include <uv.h>
 
 #include "config.h"
+#include "control.h"
+#include "ctlsock.h"
+#include "geo.h"
 #include "listen.h"
+#include "guard.h"
 #include "log.h"
+#include "metrics.h"
 #include "privs.h"
 #include "query.h"
+#include "rbldnsd.h"
+#include "rrl.h"
+#include "stats.h"
 #include "store.h"
 
 #define DEFAULT_CONF	"/etc/reputed.conf"
 #define EXIT_USAGE	2	/* also configuration and store errors */
-#define TICK_MS		10000	/* problem counters are checked this often */
+#define TICK_MS		10000	/* problem counters and replaced geo
+				 * databases are checked this often */
 #define STATS_TICKS	6	/* a debug statistics line every minute */
 
 /* What the command line asked for. */
@@ -41,6 +50,7 @@ struct server {
 	struct args		 a;
 	struct cfg		*cfg;
 	struct query_engine	*qe;
+	struct geo		*geo;	/* NULL: no [geoip] databases */
 	struct store		*st;
 	struct store_txn	*txn;	/* reset between batches */
 	enum batch		 batch;
@@ -48,6 +58,11 @@ struct server {
 	uint64_t		 renew_reported;
 	unsigned		 ticks;
 	struct listen_set	*ls;
+	struct rrl		*rrl;		/* UDP rate limiting */
+	struct privs		 privs;		/* run user, chroot */
+	struct stats		 stats;		/* kept across reloads */
+	struct metrics		*metrics;	/* NULL: no [server] metrics */
+	struct control		*control;	/* NULL: no control socket */
 	uv_loop_t		 loop;
 	uv_signal_t		 sig_hup, sig_term, sig_int;
 	uv_prepare_t		 prepare;
@@ -66,10 +81,12 @@ usage(FILE *f)
 "Serve the DNSBL zones of the configuration from the store that\n"
 "reputed-import fills, over UDP and TCP on every listen address. Runs in\n"
 "the foreground and logs to stderr. SIGHUP re-reads the configuration\n"
-"(zones, codes, TXT templates); SIGTERM or SIGINT stop it.\n"
+"(zones, codes, TXT templates, [geoip] databases); a geo database replaced\n"
+"on disk is picked up within 10 seconds. SIGTERM or SIGINT stop it.\n"
 "\n"
 "  -c, --config FILE  configuration file (default " DEFAULT_CONF ")\n"
-"  -t, --test         check the configuration and the store, then exit\n"
+"  -t, --test         check the configuration, the store and the geo\n"
+"                     databases, then exit\n"
 "  -v, --verbose      debug logging (statistics every minute)\n"
 "      --syslog       log to syslog (daemon facility) instead of stderr\n"
 "  -h, --help         show this help\n"
@@ -174,6 +191,7 @@ server_open_store(struct server *srv, char *why, size_t len)
 		return rc;
 	}
 	srv->st = st;
+	guard_store_faults("reputed", path);
 	if ((rc = store_txn_begin(st, 0, &srv->txn)) != 0 ||
 	    (rc = store_serial(srv->txn, &serial, &changed)) != 0) {
 		snprintf(why, len, "%s: cannot read the store: %s", path,
@@ -183,6 +201,95 @@ server_open_store(struct server *srv, char *why, size_t len)
 	log_debug("store %s, serial %" PRIu32, path, serial);
 	store_txn_reset(srv->txn);
 	return 0;
+}
+
+/* ---- Geo databases ------------------------------------------------------ */
+
+/* Open cfg's [geoip] databases into *out (NULL when none is set: geo
+ * costs nothing then). 0, or a negative code with the reason in why. */
+static int
+server_open_geo(const struct cfg *cfg, struct geo **out, char *why,
+    size_t len)
+{
+	const struct cfg_geoip *gc = &cfg->geoip;
+
+	*out = NULL;
+	if (gc->asn_db == NULL && gc->country_db == NULL)
+		return 0;
+	return geo_open(out, gc->asn_db, gc->country_db, why, len);
+}
+
+static void
+server_geo_log(const struct server *srv)
+{
+	struct geo_db_info info;
+	int r;
+
+	for (r = GEO_ASN; srv->geo != NULL && r <= GEO_COUNTRY; r++)
+		if (geo_db_info(srv->geo, (enum geo_role)r, &info) == 0)
+			log_info("geo: %s (%s, built %" PRIu64 ", %zu bytes "
+			    "mapped)", info.path, info.type, info.build_epoch,
+			    info.mapped);
+}
+
+/* Warn about a source whose ASN or country listings the databases open
+ * cannot match: they list nothing then. */
+static void
+server_geo_warn_source(struct server *srv, const struct cfg_zone *z,
+    const char *name)
+{
+	static const struct { unsigned family; enum geo_role role;
+	    const char *what, *key; } kinds[] = {
+		{ RP_AF_ASN, GEO_ASN, "ASN", "asn-db" },
+		{ RP_AF_COUNTRY, GEO_COUNTRY, "country", "country-db" },
+	};
+	struct store_source s;
+	size_t i;
+
+	if (store_source_get(srv->txn, name, &s) != 0)
+		return;
+	for (i = 0; i < 2; i++)
+		if (!geo_has(srv->geo, kinds[i].role) &&
+		    store_entry_has_family(srv->txn, s.id,
+		    kinds[i].family) > 0)
+			log_warnx("zone %s: source %s has %s listings but no "
+			    "%s is configured in [geoip]: they match nothing",
+			    z->name, name, kinds[i].what, kinds[i].key);
+}
+
+/* Every DNSBL zone's sources, in a snapshot of their own. */
+static void
+server_geo_warn(struct server *srv)
+{
+	const struct cfg_zone *z;
+	size_t i;
+
+	if (store_txn_renew(srv->txn) != 0) {
+		store_txn_reset(srv->txn);
+		return;
+	}
+	for (z = srv->cfg->zones; z < srv->cfg->zones + srv->cfg->nzones; z++)
+		for (i = 0; z->type == CFG_ZONE_DNSBL && i < z->nsources; i++)
+			server_geo_warn_source(srv, z, z->sources[i]);
+	store_txn_reset(srv->txn);
+}
+
+/* Swap in databases replaced on disk (geoipupdate renames a new file
+ * over the old); a bad new file is logged once, the old one serves on. */
+static void
+server_geo_refresh(struct server *srv)
+{
+	char why[1024];
+	int rc;
+
+	if (srv->geo == NULL)
+		return;
+	if ((rc = geo_reload_if_changed(srv->geo, why, sizeof(why))) < 0)
+		log_warnx("geo: replaced database refused: %s; still serving "
+		    "the previous one", why);
+	else if (rc > 0)
+		log_info("geo: reloaded %d replaced database(s), %zu bytes "
+		    "mapped", rc, geo_mapped_size(srv->geo));
 }
 
 /* ---- Batches: one read transaction per loop iteration ------------------ */
@@ -236,16 +343,31 @@ on_check(uv_check_t *h)
 /* listen.c's answer function: every UDP and TCP message comes here. */
 static size_t
 server_answer(void *arg, const uint8_t *in, size_t len, uint8_t *out,
-    size_t outcap, enum query_transport tr)
+    size_t outcap, enum query_transport tr, const struct rp_addr *client)
 {
 	struct server *srv = arg;
 
 	if (srv->batch == BATCH_NONE)
 		server_batch_begin(srv);
-	return query_answer(srv->qe, in, len, out, outcap, tr);
+	return query_answer(srv->qe, in, len, out, outcap, tr, client);
 }
 
 /* ---- Reload ------------------------------------------------------------- */
+
+/* The statistics' listeners stay as they were started, too. */
+static void
+reload_warn_stats(const struct cfg *old, const struct cfg *new)
+{
+	const char *o = old->server.metrics, *n = new->server.metrics;
+	char op[128], np[128];
+
+	if ((o == NULL) != (n == NULL) || (o != NULL && strcmp(o, n) != 0))
+		log_warnx("reload: metrics changed; restart reputed to apply");
+	if (ctlsock_path(old, op, sizeof(op)) == 0 &&
+	    (ctlsock_path(new, np, sizeof(np)) != 0 || strcmp(op, np) != 0))
+		log_warnx("reload: control-socket changed; restart reputed "
+		    "to apply");
+}
 
 /* Settings a reload cannot apply: the sockets, store and user stay. */
 static void
@@ -266,13 +388,19 @@ reload_warn_fixed(const struct cfg *old, const struct cfg *new)
 	    (old->server.user != NULL &&
 	    strcmp(old->server.user, new->server.user) != 0))
 		log_warnx("reload: user changed; restart reputed to apply");
+	reload_warn_stats(old, new);
 }
 
 static void
 server_apply_limits(struct server *srv)
 {
-	listen_set_limits(srv->ls, srv->cfg->server.tcp_clients,
-	    (uint64_t)srv->cfg->server.tcp_idle_timeout * 1000);
+	struct listen_limits lim;
+
+	listen_limits_cfg(&lim, &srv->cfg->server);
+	listen_set_limits(srv->ls, &lim);
+	if (rrl_configure(srv->rrl, &srv->cfg->server) != 0)
+		log_warnx("reload: rate limiting: out of memory; the "
+		    "previous rate-limit settings stay");
 }
 
 /*
@@ -284,7 +412,9 @@ static void
 server_reload(struct server *srv)
 {
 	struct query_engine *qe;
+	struct geo *geo;
 	struct cfg *cfg;
+	char why[1024];
 	int rc;
 
 	log_info("SIGHUP: reading %s", srv->a.conf);
@@ -294,19 +424,42 @@ server_reload(struct server *srv)
 		    strerror(-rc));
 		return;
 	}
-	if ((rc = query_engine_new(&qe, cfg)) != 0) {
-		log_warnx("reload failed: query engine: %s; still serving "
-		    "the previous configuration", strerror(-rc));
+	privs_cfg_inside(&srv->privs, cfg);	/* chroot: paths inside */
+	if (server_open_geo(cfg, &geo, why, sizeof(why)) != 0) {
+		log_warnx("reload failed: %s; still serving the previous "
+		    "configuration", why);
 		cfg_free(cfg);
 		return;
 	}
+	if ((rc = query_engine_new(&qe, cfg)) != 0) {
+		log_warnx("reload failed: query engine: %s; still serving "
+		    "the previous configuration", strerror(-rc));
+		geo_close(geo);
+		cfg_free(cfg);
+		return;
+	}
+	query_engine_set_geo(qe, geo);
+	/* Last of what may fail: it takes the new zones at once. */
+	if (stats_set_zones(&srv->stats, cfg) != 0) {
+		log_warnx("reload failed: statistics: out of memory; still "
+		    "serving the previous configuration");
+		query_engine_free(qe);
+		geo_close(geo);
+		cfg_free(cfg);
+		return;
+	}
+	query_engine_set_stats(qe, &srv->stats);
 	reload_warn_fixed(srv->cfg, cfg);
 	/* The next message renews the snapshot and begins the new engine. */
 	server_batch_end(srv);
 	query_engine_free(srv->qe);
+	geo_close(srv->geo);
 	cfg_free(srv->cfg);
 	srv->qe = qe;
+	srv->geo = geo;
 	srv->cfg = cfg;
+	server_geo_log(srv);
+	server_geo_warn(srv);
 	server_apply_limits(srv);
 	log_info("reloaded %s: %zu zone(s), %zu source(s)", srv->a.conf,
 	    cfg->nzones, cfg->nsources);
@@ -323,6 +476,11 @@ server_stop(struct server *srv)
 	server_batch_end(srv);
 	listen_close(srv->ls);
 	srv->ls = NULL;
+	srv->stats.listen = NULL;
+	metrics_close(srv->metrics);
+	srv->metrics = NULL;
+	control_close(srv->control);
+	srv->control = NULL;
 	/* These live in struct server: nothing to free when they close. */
 	uv_close((uv_handle_t *)&srv->sig_hup, NULL);
 	uv_close((uv_handle_t *)&srv->sig_term, NULL);
@@ -379,6 +537,7 @@ on_tick(uv_timer_t *h)
 		    "read transaction could not be renewed",
 		    srv->renew_failed - srv->renew_reported);
 	srv->renew_reported = srv->renew_failed;
+	server_geo_refresh(srv);
 	if (++srv->ticks % STATS_TICKS == 0)
 		log_stats(srv);
 }
@@ -390,16 +549,58 @@ static void
 server_listen(struct server *srv)
 {
 	const struct cfg_server *c = &srv->cfg->server;
+	struct listen_limits lim;
 	size_t i;
 	int rc;
 
+	listen_limits_cfg(&lim, c);
 	if ((rc = listen_new(&srv->ls, &srv->loop, server_answer, srv,
-	    c->tcp_clients, (uint64_t)c->tcp_idle_timeout * 1000)) != 0)
+	    &lim)) != 0 || (rc = rrl_new(&srv->rrl, c)) != 0)
 		fatalx("listen: %s", strerror(-rc));
+	listen_set_rrl(srv->ls, srv->rrl);
 	for (i = 0; i < c->nlisten; i++)
 		if ((rc = listen_add(srv->ls, c->listen[i])) != 0)
 			fatalx("cannot listen on %s: %s", c->listen[i],
 			    uv_strerror(rc));
+}
+
+/*
+ * Where the counters are read: /metrics when configured (any failure is
+ * fatal) and the control socket, made before privs_drop() so that root
+ * may create it in the database directory. The default socket may fail
+ * with a warning (reputectl stats then cannot reach this daemon); one
+ * set in the configuration may not.
+ */
+static void
+server_stats_open(struct server *srv)
+{
+	const struct cfg_server *c = &srv->cfg->server;
+	const char *why;
+	char path[128];
+	int rc;
+
+	listen_set_stats(srv->ls, &srv->stats);
+	srv->stats.listen = listen_stats(srv->ls);
+	if (c->metrics != NULL &&
+	    (rc = metrics_open(&srv->metrics, &srv->loop, c->metrics,
+	    &srv->stats)) != 0)
+		fatalx("cannot listen on %s for metrics: %s", c->metrics,
+		    uv_strerror(rc));
+	if (srv->metrics != NULL)
+		log_info("metrics on http://%s/metrics", c->metrics);
+	if ((rc = ctlsock_path(srv->cfg, path, sizeof(path))) != 0)
+		snprintf(path, sizeof(path), "control socket");
+	else if ((rc = control_open(&srv->control, &srv->loop, path,
+	    c->user, &srv->stats)) == 0) {
+		log_debug("control socket %s", path);
+		return;
+	}
+	why = rc == -EADDRINUSE ? "another reputed answers on it" :
+	    uv_strerror(rc);
+	if (c->control_socket != NULL)
+		fatalx("%s: %s", path, why);
+	log_warnx("%s: %s; reputectl stats cannot reach this daemon (set "
+	    "control-socket in [server])", path, why);
 }
 
 static void
@@ -432,16 +633,36 @@ server_start(struct server *srv)
 
 	if (server_cfg_load(srv->a.conf, &srv->cfg) != 0)
 		fatalx("%s: configuration errors, not starting", srv->a.conf);
+	/* Who runs after the drop, then chroot: before opening files. */
+	privs_init(&srv->privs, srv->cfg->server.user);
+	if ((rc = privs_check_store(&srv->privs, srv->cfg->server.database,
+	    why, sizeof(why))) < 0)
+		fatalx("%s", why);
+	else if (rc > 0)
+		log_warnx("%s", why);
+	if (privs_chroot(&srv->privs, srv->cfg->server.chroot, srv->cfg,
+	    &srv->a.conf, why, sizeof(why)) != 0)
+		fatalx("%s", why);
+	/* The databases first: they are part of the configuration. */
+	if (server_open_geo(srv->cfg, &srv->geo, why, sizeof(why)) != 0)
+		fatalx("%s", why);
 	if (server_open_store(srv, why, sizeof(why)) != 0)
 		fatalx("%s", why);
 	if ((rc = query_engine_new(&srv->qe, srv->cfg)) != 0)
 		fatalx("query engine: %s", strerror(-rc));
+	query_engine_set_geo(srv->qe, srv->geo);
+	if (stats_init(&srv->stats, srv->cfg) != 0)
+		fatalx("statistics: out of memory");
+	query_engine_set_stats(srv->qe, &srv->stats);
+	server_geo_log(srv);
+	server_geo_warn(srv);
 	if ((rc = uv_loop_init(&srv->loop)) != 0)
 		fatalx("event loop: %s", uv_strerror(rc));
 	/* Writing to a client that went away must be an error, not death. */
 	signal(SIGPIPE, SIG_IGN);
 	server_listen(srv);
-	privs_drop(srv->cfg->server.user);
+	server_stats_open(srv);
+	privs_apply(&srv->privs);
 	server_handles(srv);
 	log_info("serving %zu zone(s) on %zu address(es) from %s",
 	    srv->cfg->nzones, srv->cfg->server.nlisten,
@@ -468,6 +689,9 @@ server_finish(struct server *srv)
 		rc = 1;
 	}
 	query_engine_free(srv->qe);
+	stats_fini(&srv->stats);
+	rrl_free(srv->rrl);
+	geo_close(srv->geo);
 	store_txn_abort(srv->txn);
 	store_close(srv->st);
 	cfg_free(srv->cfg);
@@ -475,7 +699,8 @@ server_finish(struct server *srv)
 	return rc;
 }
 
-/* -t: every configuration problem, then whether the store opens. */
+/* -t: every configuration problem, then whether the store and the geo
+ * databases open (and what they cannot match). */
 static int
 server_check(struct server *srv)
 {
@@ -484,10 +709,15 @@ server_check(struct server *srv)
 
 	if (cfg_load(&srv->cfg, srv->a.conf, stderr) != 0)
 		return EXIT_USAGE;
-	if ((rc = server_open_store(srv, why, sizeof(why))) == 0 &&
+	if ((rc = server_open_geo(srv->cfg, &srv->geo, why,
+	    sizeof(why))) == 0 &&
+	    (rc = server_open_store(srv, why, sizeof(why))) == 0 &&
 	    (rc = query_engine_new(&srv->qe, srv->cfg)) != 0)
 		snprintf(why, sizeof(why), "query engine: %s", strerror(-rc));
+	if (rc == 0)
+		server_geo_warn(srv);
 	query_engine_free(srv->qe);
+	geo_close(srv->geo);
 	store_txn_abort(srv->txn);
 	store_close(srv->st);
 	cfg_free(srv->cfg);
@@ -504,6 +734,9 @@ main(int argc, char **argv)
 {
 	struct server srv;
 
+	/* rbldnsd's command line, whole: see rbldnsd.h. */
+	if (argc > 1 && strcmp(argv[1], "--rbldnsd") == 0)
+		return rbldnsd_main(argc - 1, argv + 1, argv[0]);
 	memset(&srv, 0, sizeof(srv));
 	parse_args(&srv.a, argc, argv);
 	log_init("reputed", srv.a.use_syslog, srv.a.verbose);

@@ -6,9 +6,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "acl.h"
 #include "answer.h"
+#include "geo.h"
 #include "log.h"
 #include "query.h"
+#include "stats.h"
 #include "zone.h"
 
 /*
@@ -23,7 +26,9 @@
  *   QTYPE TKEY, MAILA, MAILB                NOTIMP
  *   QTYPE AXFR, IXFR; QCLASS other than IN  REFUSED
  *   a name outside every zone               REFUSED
- * then AA=1 and the zone's data (zone.h says what names mean). The
+ * then AA=1 and the zone's data (zone.h says what names mean; an origin
+ * zone, type asn, answers an address's "ASN | network | CC | org" TXT
+ * from the geo database instead of listings). The
  * question (with the client's case), RD and CD are echoed; RA, AD, Z
  * are 0; an OPT (our size, the client's DO bit) comes back when the
  * query had one. RDATA of other RRs in a query is never looked at.
@@ -66,13 +71,12 @@
 #define EDNS_DO		0x8000
 
 /*
- * SOA timers. Nothing transfers our zones, so they only matter to tools
- * that read them; the usual values. MINIMUM is the zone TTL, so that a
- * new listing is seen as soon as a removed one (see docs on TTLs).
+ * SOA timers come from the zone (soa-refresh, -retry, -expire: the usual
+ * values by default). Nothing transfers our zones, so they only matter to
+ * tools that read them. MINIMUM is the zone's negative-ttl, by default
+ * its ttl, so that a new listing is seen as soon as a removed one (see
+ * docs on TTLs); reputed --rbldnsd sets them all from $SOA.
  */
-#define SOA_REFRESH	3600
-#define SOA_RETRY	600
-#define SOA_EXPIRE	604800
 
 /* Seconds between two "lookup failed" lines. */
 #define QUERY_LOG_EVERY	10
@@ -93,18 +97,22 @@ struct query_zone {
 	struct query_name	ns[CFG_MAX_NS];
 	size_t			nns;
 	uint32_t		ttl;
+	uint32_t		soa_ttl, ns_ttl, neg_ttl;	/* 0: ttl */
+	uint32_t		refresh, retry, expire;
 };
 
 struct query_engine {
 	const struct cfg	*cfg;
 	struct zone_table	*zt;
 	struct query_zone	*zones;		/* as cfg->zones */
+	struct acl_set		 acl;		/* allow, deny */
 	struct answer_ctx	 actx;
 	struct store_txn	*txn;		/* of the current batch */
 	uint32_t		 serial;
 	int			 serial_rc;	/* 0, or why no serial */
 	uint64_t		 serial_snap;	/* the snapshot it is of */
 	struct query_stats	 stats;
+	struct stats		*counters;	/* NULL: not counted */
 	time_t			 log_next;
 	uint64_t		 log_quiet;	/* errors not logged since */
 	struct answer		 ans;		/* too big for the stack */
@@ -140,6 +148,9 @@ struct query_ctx {
 	const struct query_zone	*qz;
 	struct query_w		 w;
 	int			 aa, echo, opt;
+	const struct rp_addr	*client;	/* NULL: trusted (tests) */
+	long			 zone;		/* of cfg->zones, or -1 */
+	enum stats_result	 res;		/* for the counters */
 };
 
 static inline uint16_t
@@ -209,6 +220,12 @@ query_zone_init(struct query_zone *qz, const struct cfg_zone *z)
 			return -EINVAL;
 	qz->nns = z->nns;
 	qz->ttl = z->ttl;
+	qz->soa_ttl = z->soa_ttl ? z->soa_ttl : z->ttl;
+	qz->ns_ttl = z->ns_ttl ? z->ns_ttl : z->ttl;
+	qz->neg_ttl = z->negative_ttl ? z->negative_ttl : z->ttl;
+	qz->refresh = z->soa_refresh;
+	qz->retry = z->soa_retry;
+	qz->expire = z->soa_expire;
 	return 0;
 }
 
@@ -225,7 +242,8 @@ query_engine_new(struct query_engine **out, const struct cfg *cfg)
 	qe->cfg = cfg;
 	answer_ctx_init(&qe->actx, cfg);
 	qe->serial_rc = -EINVAL;	/* no transaction yet */
-	if ((rc = zone_table_new(&qe->zt, cfg)) != 0)
+	if ((rc = zone_table_new(&qe->zt, cfg)) != 0 ||
+	    (rc = acl_set_init(&qe->acl, cfg)) != 0)
 		goto fail;
 	rc = -ENOMEM;
 	if ((qe->zones = calloc(cfg->nzones + 1, sizeof(*qe->zones))) == NULL)
@@ -246,15 +264,22 @@ query_engine_free(struct query_engine *qe)
 	if (qe == NULL)
 		return;
 	answer_ctx_fini(&qe->actx);
+	acl_set_fini(&qe->acl);
 	zone_table_free(qe->zt);
 	free(qe->zones);
 	free(qe);
 }
 
+void
+query_engine_set_geo(struct query_engine *qe, struct geo *geo)
+{
+	qe->actx.geo = geo;
+}
+
 /* Store errors are logged at most every QUERY_LOG_EVERY seconds: a broken
  * store fails every query, and the log must not drown. */
 static void
-query_log_error(struct query_engine *qe, const char *what, int rc)
+query_log_error(struct query_engine *qe, const char *what, const char *why)
 {
 	time_t now = time(NULL);
 
@@ -263,7 +288,7 @@ query_log_error(struct query_engine *qe, const char *what, int rc)
 		return;
 	}
 	log_warnx("query: %s: %s (%" PRIu64 " more since the last report)",
-	    what, store_strerror(rc), qe->log_quiet);
+	    what, why, qe->log_quiet);
 	qe->log_next = now + QUERY_LOG_EVERY;
 	qe->log_quiet = 0;
 }
@@ -285,13 +310,20 @@ query_engine_begin(struct query_engine *qe, struct store_txn *t)
 		return;
 	qe->serial_snap = snap;
 	if ((qe->serial_rc = store_serial(t, &qe->serial, &changed)) != 0)
-		query_log_error(qe, "reading the SOA serial", qe->serial_rc);
+		query_log_error(qe, "reading the SOA serial",
+		    store_strerror(qe->serial_rc));
 }
 
 const struct query_stats *
 query_engine_stats(const struct query_engine *qe)
 {
 	return &qe->stats;
+}
+
+void
+query_engine_set_stats(struct query_engine *qe, struct stats *st)
+{
+	qe->counters = st;
 }
 
 /* ---- Parsing ----------------------------------------------------------- */
@@ -501,10 +533,10 @@ query_put_soa(struct query_ctx *c, uint16_t owner, uint32_t ttl)
 	query_put_name(c, &c->qz->mname);
 	query_put_name(c, &c->qz->rname);
 	wr32(b, c->qe->serial);
-	wr32(b + 4, SOA_REFRESH);
-	wr32(b + 8, SOA_RETRY);
-	wr32(b + 12, SOA_EXPIRE);
-	wr32(b + 16, c->qz->ttl);	/* MINIMUM: see SOA_REFRESH */
+	wr32(b + 4, c->qz->refresh);
+	wr32(b + 8, c->qz->retry);
+	wr32(b + 12, c->qz->expire);
+	wr32(b + 16, c->qz->neg_ttl);	/* MINIMUM: see the timers */
 	w_put(&c->w, b, sizeof(b));
 	query_end_rdata(c, rdata);
 }
@@ -515,7 +547,7 @@ query_put_ns(struct query_ctx *c)
 	size_t i, rdata;
 
 	for (i = 0; i < c->qz->nns; i++) {
-		w_rr(&c->w, Q_HDR, T_NS, c->qz->ttl, 0);
+		w_rr(&c->w, Q_HDR, T_NS, c->qz->ns_ttl, 0);
 		rdata = c->w.len;
 		query_put_name(c, &c->qz->ns[i]);
 		query_end_rdata(c, rdata);
@@ -539,11 +571,18 @@ query_put_opt(struct query_ctx *c, int rcode)
 /* ---- Answering --------------------------------------------------------- */
 
 static int
+query_fail(struct query_ctx *c, const char *what, const char *why)
+{
+	query_log_error(c->qe, what, why);
+	c->aa = 0;
+	c->res = STATS_LOOKUP_ERROR;
+	return R_SERVFAIL;
+}
+
+static int
 query_servfail(struct query_ctx *c, int rc)
 {
-	query_log_error(c->qe, "store lookup failed", rc);
-	c->aa = 0;
-	return R_SERVFAIL;
+	return query_fail(c, "store lookup failed", store_strerror(rc));
 }
 
 /* NXDOMAIN or NODATA: the SOA in the authority section (RFC 2308), with
@@ -553,7 +592,7 @@ query_negative(struct query_ctx *c, int rcode)
 {
 	if (c->qe->serial_rc != 0)
 		return query_servfail(c, c->qe->serial_rc);
-	query_put_soa(c, query_suffix(c, c->zm.zlabels), c->qz->ttl);
+	query_put_soa(c, query_suffix(c, c->zm.zlabels), c->qz->neg_ttl);
 	c->w.ns++;
 	return rcode;
 }
@@ -568,7 +607,7 @@ query_apex(struct query_ctx *c)
 	if (qtype != T_NS) {
 		if (c->qe->serial_rc != 0)
 			return query_servfail(c, c->qe->serial_rc);
-		query_put_soa(c, Q_HDR, c->qz->ttl);
+		query_put_soa(c, Q_HDR, c->qz->soa_ttl);
 		c->w.an++;
 	}
 	if (qtype != T_SOA)
@@ -576,11 +615,24 @@ query_apex(struct query_ctx *c)
 	return R_NOERROR;
 }
 
+/* One TXT RR of one character-string (txt is shorter than 256). */
+static void
+query_put_txt(struct query_ctx *c, const char *txt)
+{
+	size_t n = strlen(txt);
+	uint8_t b = (uint8_t)n;
+
+	w_rr(&c->w, Q_HDR, T_TXT, c->qz->ttl, (uint16_t)(n + 1));
+	w_put(&c->w, &b, 1);
+	w_put(&c->w, txt, n);
+	c->w.an++;
+}
+
 static void
 query_put_listed(struct query_ctx *c, const struct answer *a)
 {
 	uint8_t b[4];
-	size_t i, n;
+	size_t i;
 
 	if (c->m.qtype == T_A || c->m.qtype == T_ANY) {
 		for (i = 0; i < a->ncodes; i++, c->w.an++) {
@@ -589,16 +641,35 @@ query_put_listed(struct query_ctx *c, const struct answer *a)
 			w_put(&c->w, b, 4);
 		}
 	}
-	if (c->m.qtype == T_TXT || c->m.qtype == T_ANY) {
-		for (i = 0; i < a->ntxt; i++, c->w.an++) {
-			n = strlen(a->txt[i]);		/* < 256 */
-			w_rr(&c->w, Q_HDR, T_TXT, c->qz->ttl,
-			    (uint16_t)(n + 1));
-			b[0] = (uint8_t)n;
-			w_put(&c->w, b, 1);
-			w_put(&c->w, a->txt[i], n);
-		}
-	}
+	if (c->m.qtype == T_TXT || c->m.qtype == T_ANY)
+		for (i = 0; i < a->ntxt; i++)
+			query_put_txt(c, a->txt[i]);
+}
+
+/*
+ * An address in an origin zone: one TXT from the geo databases; another
+ * type is NODATA. An address the ASN database does not have is NXDOMAIN,
+ * or NODATA when the name is also above IPv6 names (as in query_addr()).
+ */
+static int
+query_origin(struct query_ctx *c)
+{
+	struct geo *geo = c->qe->actx.geo;
+	char txt[GEO_ORIGIN_LEN];
+	int rc;
+
+	/* cfg_load() wants asn-db for such a zone; reputed opens it. */
+	rc = geo != NULL ? geo_origin(geo, &c->zm.addr, txt) : -ENODEV;
+	if (rc == -ENOENT)
+		return query_negative(c, c->zm.above ? R_NOERROR :
+		    R_NXDOMAIN);
+	if (rc != 0)
+		return query_fail(c, "origin lookup failed", rc == -ENODEV ?
+		    "no ASN database open" : geo_strerror(rc));
+	if (c->m.qtype != T_TXT && c->m.qtype != T_ANY)
+		return query_negative(c, R_NOERROR);
+	query_put_txt(c, txt);
+	return R_NOERROR;
 }
 
 static int
@@ -619,6 +690,7 @@ query_addr(struct query_ctx *c)
 		    &c->zm.addr, flags, &qe->ans);
 	if (rc != 0)
 		return query_servfail(c, rc);
+	c->res = qe->ans.ncodes == 0 ? STATS_NOT_LISTED : STATS_LISTED;
 	if (qe->ans.ncodes == 0)
 		return query_negative(c, c->zm.above ? R_NOERROR :
 		    R_NXDOMAIN);
@@ -634,12 +706,21 @@ query_resolve(struct query_ctx *c)
 {
 	if (zone_find(c->qe->zt, &c->m.qn, &c->zm) != 0)
 		return R_REFUSED;
+	c->zone = (long)c->zm.index;
+	/* [server] and the zone's allow and deny: REFUSED, AA clear, as
+	 * for a zone we do not serve (docs/dns.md). */
+	if (!acl_set_permits(&c->qe->acl, c->zm.index, c->client)) {
+		c->res = STATS_ACL_REFUSED;
+		return R_REFUSED;
+	}
 	c->qz = &c->qe->zones[c->zm.index];
 	c->aa = 1;
 	switch (c->zm.kind) {
 	case ZONE_APEX:
 		return query_apex(c);
 	case ZONE_ADDR:
+		if (c->zm.zone->type == CFG_ZONE_ASN)
+			return query_origin(c);
 		return query_addr(c);
 	case ZONE_ABOVE:	/* an empty non-terminal (RFC 8020, 9156) */
 		return query_negative(c, R_NOERROR);
@@ -720,7 +801,8 @@ query_start(struct query_ctx *c, uint8_t *out, size_t outcap,
 
 size_t
 query_answer(struct query_engine *qe, const uint8_t *in, size_t len,
-    uint8_t *out, size_t outcap, enum query_transport tr)
+    uint8_t *out, size_t outcap, enum query_transport tr,
+    const struct rp_addr *client)
 {
 	struct query_ctx c;
 	size_t qend;
@@ -729,15 +811,20 @@ query_answer(struct query_engine *qe, const uint8_t *in, size_t len,
 	qe->stats.queries++;
 	if (len < Q_HDR || (in[2] & H_QR) || outcap < Q_HDR) {
 		qe->stats.dropped++;		/* responses never get one */
+		stats_malformed(qe->counters, tr);
 		return 0;
 	}
 	c.qe = qe;
+	c.client = client;
 	c.aa = c.echo = c.opt = 0;
+	c.zone = -1;
+	c.res = STATS_NONE;
 	/* A FORMERR says nothing of a message we could not read. */
 	if ((rcode = query_check(&c, in, len)) == R_FORMERR)
 		c.echo = c.opt = 0;
 	if (query_start(&c, out, outcap, tr) != 0) {
 		qe->stats.dropped++;
+		stats_malformed(qe->counters, tr);
 		return 0;
 	}
 	qend = c.w.len;
@@ -756,5 +843,8 @@ query_answer(struct query_engine *qe, const uint8_t *in, size_t len,
 	}
 	query_put_header(&c, rcode, tc);
 	query_count(&qe->stats, rcode);
+	/* The question's type only when it was read (echo). */
+	stats_count(qe->counters, c.zone, tr, c.echo ? c.m.qtype : -1, rcode,
+	    tc, c.res);
 	return c.w.len;
 }

@@ -31,6 +31,7 @@ struct query_stats {
 };
 
 struct query_engine;
+struct geo;
 
 /*
  * Build an engine for the zones of cfg (which must outlive it).
@@ -38,6 +39,13 @@ struct query_engine;
  */
 int	query_engine_new(struct query_engine **out, const struct cfg *cfg);
 void	query_engine_free(struct query_engine *qe);	/* accepts NULL */
+
+/*
+ * Answer origin zones (type asn) and listings by ASN and country from
+ * geo (not owned; NULL: origin lookups answer SERVFAIL, and those
+ * listings match nothing). It must outlive its use by the engine.
+ */
+void	query_engine_set_geo(struct query_engine *qe, struct geo *geo);
 
 /*
  * Use read transaction t for the following query_answer() calls, until
@@ -54,10 +62,22 @@ void	query_engine_begin(struct query_engine *qe, struct store_txn *t);
  * packet too short for a header). A UDP answer larger than the client's
  * limit (EDNS payload size, capped at QUERY_EDNS_SIZE, else 512) is
  * truncated with TC=1. Never fails: store errors give SERVFAIL.
+ * client is who asked: one that the allow and deny lists of [server] or
+ * of the zone asked about keep out gets REFUSED (acl.h). NULL, for
+ * callers without a client (tests, fuzzing), is let in everywhere.
  */
 size_t	query_answer(struct query_engine *qe, const uint8_t *in, size_t len,
-	    uint8_t *out, size_t outcap, enum query_transport tr);
+	    uint8_t *out, size_t outcap, enum query_transport tr,
+	    const struct rp_addr *client);
 
 const struct query_stats *query_engine_stats(const struct query_engine *qe);
+
+/*
+ * Count every message in st (stats.h; not owned, NULL: nothing), per
+ * zone by the index of the zone in cfg->zones: st's zones must be those
+ * of the engine's cfg (stats_set_zones() on reload).
+ */
+struct stats;
+void	query_engine_set_stats(struct query_engine *qe, struct stats *st);
 
 #endif

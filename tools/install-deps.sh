@@ -7,7 +7,8 @@
 set -eu
 PKGS="build-essential pkg-config libuv1-dev liblmdb-dev libldns-dev
 libmaxminddb-dev libcurl4-openssl-dev libjansson-dev libinih-dev
-libcmocka-dev lmdb-utils dnsutils knot-dnsutils ldnsutils python3 curl"
+libcmocka-dev lmdb-utils dnsutils knot-dnsutils ldnsutils python3 curl
+libmaxmind-db-writer-perl rbldnsd"
 for arg in "$@"; do
 	case $arg in
 	--bench) PKGS="$PKGS dnsperf rbldnsd" ;;

@@ -1,5 +1,5 @@
 /* reputectl.c -- look into and edit the reputation store: query, explain,
- * sources, list, check. */
+ * sources, list, report, check; and the running daemon's stats. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
@@ -14,6 +14,9 @@
 #include "answer.h"
 #include "cidr.h"
 #include "config.h"
+#include "guard.h"
+#include "ctlsock.h"
+#include "geo.h"
 #include "log.h"
 #include "store.h"
 
@@ -22,6 +25,12 @@
 #define CTL_ERROR_WIDTH		40	/* of a last error in `sources` */
 #define CTL_TIME_LEN		20	/* "YYYY-MM-DD HH:MM:SS" and NUL */
 #define CTL_JSON_FLAGS		(JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+#define CTL_TOP_DEFAULT		20	/* rows of `report` */
+#define CTL_TOP_MAX		1000000
+/* explain maps at most this many entries per source to ASNs: a bound
+ * on the time a neighbourhood takes with a list of millions. */
+#define CTL_ASN_SCAN_MAX	1000000
+#define CTL_ORG_LEN		256	/* an AS organisation and its NUL */
 
 /* Exit codes, as grep's: 0 listed or fine, 1 not listed or problems. */
 enum ctl_exit {
@@ -34,14 +43,16 @@ enum ctl_exit {
 struct ctl {
 	const char	*conf;
 	int		 json;
-	const char	*source;	/* list: --source */
+	const char	*source;	/* list, report: --source */
 	const char	*reason;	/* list: --reason */
 	const char	*expires;	/* list add: --expires */
+	const char	*top;		/* report: --top */
 	int		 argc;		/* the command and its operands */
 	char	       **argv;
 	int64_t		 now;
 	struct cfg	*cfg;
 	struct store	*st;
+	struct geo	*geo;		/* NULL: no [geoip] configured */
 };
 
 struct ctl_cmd {
@@ -109,25 +120,49 @@ ctl_usage(FILE *f)
 "                    exclusions too): prefix, code, reason, first and last\n"
 "                    seen, expiry, manual/exclusion flags, the winning (most\n"
 "                    specific) entry and its last 5 history events; then the\n"
-"                    verdict per source and per zone. Exit status as query.\n"
+"                    verdict per source and per zone. With [geoip]: the\n"
+"                    ASN, AS organisation, country and the database's\n"
+"                    network, and ASN or country listings covering IP; and\n"
+"                    the neighbourhood: per source, listed entries in the\n"
+"                    same /24 (/48 for IPv6) and in the same ASN (of at\n"
+"                    most the first 1000000 entries of each source).\n"
+"                    Exit status as query.\n"
 "  sources           one row per source (configured or only in the store):\n"
 "                    entries, last success, next fetch due, last error.\n"
 "  list add PREFIX --source NAME --reason TEXT [--expires DURATION]\n"
 "                    list PREFIX (an address, a CIDR, or !PREFIX for an\n"
-"                    exclusion) by hand in a configured source; imports\n"
-"                    keep manual entries. Recorded in the history.\n"
+"                    exclusion; AS64496 for every address of an ASN, CC:XX\n"
+"                    for a country, by the [geoip] databases) by hand in a\n"
+"                    configured source; imports keep manual entries.\n"
+"                    Recorded in the history.\n"
 "  list del PREFIX --source NAME --reason TEXT\n"
 "                    remove the entry PREFIX (or !PREFIX) of a source.\n"
+"  report asn|country [--source NAME] [--top N]\n"
+"                    listed addresses per ASN (with the AS organisation) or\n"
+"                    per country, most first, of every source or of NAME:\n"
+"                    each entry counts for the ASN or country of its first\n"
+"                    address (IPv4 in addresses, a /24 is 256; IPv6 in /64s).\n"
+"                    The top N rows (default 20), then addresses not in the\n"
+"                    database and the ASNs or countries listed whole.\n"
 "  check             validate the configuration (every error as file:line:\n"
 "                    message, else \"configuration OK\"), then verify the\n"
-"                    store if there is one (\"store OK\" or each problem).\n"
+"                    store if there is one (\"store OK\" or each problem)\n"
+"                    and open the [geoip] databases (\"geoip OK\" or why\n"
+"                    not).\n"
 "                    Exit 0 if all is well, 1 if the store has problems,\n"
 "                    2 on configuration or other errors.\n"
+"  stats             the running daemon's counters, in total and per zone\n"
+"                    (queries by transport and type, rcodes, listed or not,\n"
+"                    truncated, rate-limited, refused, malformed, lookup\n"
+"                    errors) and its latency, over its control socket\n"
+"                    (control-socket in [server], else control.sock in the\n"
+"                    database directory). Exit 2 if reputed does not answer.\n"
 "\n"
 "Options:\n"
 "  -c, --config FILE   configuration file (default " CTL_DEFAULT_CONF ")\n"
 "  -j, --json          JSON output instead of aligned text\n"
-"  -s, --source NAME   list: the source to change\n"
+"  -s, --source NAME   list: the source to change; report: the one to count\n"
+"  -t, --top N         report: how many rows (default 20)\n"
 "  -r, --reason TEXT   list: why, kept in the history (required)\n"
 "  -e, --expires DUR   list add: remove it after DUR (90s, 30m, 12h, 7d, 2w)\n"
 "  -h, --help          show this help\n"
@@ -288,6 +323,7 @@ ctl_open_store(struct ctl *ctl, unsigned flags)
 
 	if ((rc = store_open(&st, path, flags)) == 0) {
 		ctl->st = st;
+		guard_store_faults("reputectl", path);
 		return 0;
 	}
 	ctl_store_error(path, st, rc);
@@ -306,6 +342,27 @@ ctl_read_txn(struct ctl *ctl, struct store_txn **t)
 	if ((rc = store_txn_begin(ctl->st, 0, t)) != 0)
 		log_warnx("%s: %s", ctl->cfg->server.database,
 		    store_strerror(rc));
+	return rc;
+}
+
+/* Open the [geoip] databases into ctl->geo. None configured is fine:
+ * ctl->geo stays NULL and geo features are off. Errors are printed. */
+static int
+ctl_open_geo(struct ctl *ctl)
+{
+	const struct cfg_geoip *gc = &ctl->cfg->geoip;
+	char err[512];
+	int rc;
+
+	if (gc->asn_db == NULL && gc->country_db == NULL)
+		return 0;
+	err[0] = '\0';
+	rc = geo_open(&ctl->geo, gc->asn_db, gc->country_db, err,
+	    sizeof(err));
+	if (rc != 0) {
+		log_warnx("%s", err[0] != '\0' ? err : geo_strerror(rc));
+		ctl->geo = NULL;
+	}
 	return rc;
 }
 
@@ -391,6 +448,21 @@ ctl_answers_free(struct ctl_answers *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* What an origin zone (type asn) answers: one TXT, or none when the
+ * ASN database has no a. It lists nothing. */
+static void
+ctl_origin(const struct ctl *ctl, const struct rp_addr *a,
+    struct answer *ans)
+{
+	char txt[GEO_ORIGIN_LEN];
+
+	memset(ans, 0, sizeof(*ans));
+	if (ctl->geo == NULL || geo_origin(ctl->geo, a, txt) != 0)
+		return;
+	snprintf(ans->txt[0], sizeof(ans->txt[0]), "%s", txt);
+	ans->ntxt = 1;
+}
+
 /* The answer of zone (or of every zone when NULL) for address a. */
 static int
 ctl_answers(struct ctl *ctl, struct store_txn *t, const struct rp_addr *a,
@@ -408,8 +480,13 @@ ctl_answers(struct ctl *ctl, struct store_txn *t, const struct rp_addr *a,
 		return -ENOMEM;
 	}
 	answer_ctx_init(&actx, ctl->cfg);
+	actx.geo = ctl->geo;
 	for (i = 0; i < n && rc == 0; i++) {
 		r->zones[i] = zone != NULL ? zone : &ctl->cfg->zones[i];
+		if (r->zones[i]->type == CFG_ZONE_ASN) {
+			ctl_origin(ctl, a, &r->ans[i]);
+			continue;
+		}
 		rc = answer_lookup(&actx, t, r->zones[i], a, &r->ans[i]);
 		if (r->ans[i].ncodes > 0)
 			r->listed = 1;
@@ -446,7 +523,10 @@ ctl_answers_print(const struct ctl_answers *r, const char *indent)
 		ans = &r->ans[i];
 		snprintf(label, sizeof(label), "%s:", r->zones[i]->name);
 		printf("%s%-*s", indent, width, label);
-		if (ans->ncodes == 0)
+		if (r->zones[i]->type == CFG_ZONE_ASN && ans->ntxt == 0)
+			fputs(" not in the ASN database", stdout);
+		else if (r->zones[i]->type != CFG_ZONE_ASN &&
+		    ans->ncodes == 0)
 			fputs(" not listed", stdout);
 		for (j = 0; j < ans->ncodes; j++)
 			printf(" %s", ctl_code(ans->codes[j], code));
@@ -474,13 +554,15 @@ ctl_answer_json(const struct cfg_zone *zone, const struct answer *ans)
 		    strlen(ans->txt[i])));
 	for (i = 0; i < ans->nsources; i++) {
 		as = &ans->sources[i];
-		json_array_append_new(srcs, json_pack("{s:s, s:o, s:o}",
+		json_array_append_new(srcs, json_pack("{s:s, s:o, s:o, s:o}",
 		    "name", as->src->name, "prefix",
-		    ctl_json_prefix(&as->prefix), "code",
+		    ctl_json_prefix(&as->prefix), "network",
+		    ctl_json_prefix(&as->network), "code",
 		    ctl_json_code(as->code)));
 	}
-	return json_pack("{s:s, s:b, s:b, s:o, s:o, s:o}",
-	    "zone", zone->name, "listed", ans->ncodes > 0,
+	return json_pack("{s:s, s:s, s:b, s:b, s:o, s:o, s:o}",
+	    "zone", zone->name, "type", zone->type == CFG_ZONE_ASN ? "asn" :
+	    "dnsbl", "listed", ans->ncodes > 0,
 	    "test_point", ans->test_point, "codes", codes, "txt", txt,
 	    "sources", srcs);
 }
@@ -519,7 +601,9 @@ ctl_query(struct ctl *ctl)
 		log_warnx("%s: no zone configured", ctl->conf);
 		return CTL_ERR;
 	}
-	if (ctl_read_txn(ctl, &t) != 0)
+	/* Without its databases, a zone's ASN listings would look unlisted:
+	 * no answer is better than a wrong one. */
+	if (ctl_open_geo(ctl) != 0 || ctl_read_txn(ctl, &t) != 0)
 		return CTL_ERR;
 	rc = ctl_answers(ctl, t, &a, zone, &r);
 	store_txn_abort(t);
@@ -533,7 +617,9 @@ ctl_query(struct ctl *ctl)
 	    cidr_addr_str(&a, ip), "listed", r.listed, "zones",
 	    ctl_answers_json(&r))) != 0)
 		rc = -ENOMEM;
-	listed = r.listed;
+	/* An origin zone asked by name "lists" what its database has. */
+	listed = r.listed || (zone != NULL && zone->type == CFG_ZONE_ASN &&
+	    r.ans[0].ntxt > 0);
 	ctl_answers_free(&r);
 	if (rc != 0)
 		return CTL_ERR;
@@ -776,7 +862,9 @@ ctl_explain_past(struct store_txn *t, const struct rp_addr *a,
 	int rc;
 
 	for (bits = 0; bits <= width; bits++) {
-		for (i = 0; i < cov->n && cov->e[i].prefix.bits != bits; i++)
+		/* cov may hold the ASN and country listings too. */
+		for (i = 0; i < cov->n && (cov->e[i].prefix.bits != bits ||
+		    cov->e[i].prefix.addr.family != a->family); i++)
 			;
 		if (i < cov->n)
 			continue;	/* held now: shown with its history */
@@ -800,18 +888,439 @@ ctl_explain_past(struct store_txn *t, const struct rp_addr *a,
 	return 0;
 }
 
+/* Ends a store walk early without being an error: no store_ function
+ * returns a positive value. */
+#define CTL_WALK_STOP	1
+
+enum ctl_geo_kind {
+	CTL_GEO_ASN,
+	CTL_GEO_COUNTRY
+};
+
+/* What the geo databases say about one address (explain). */
+struct ctl_geo {
+	int		 asn_rc;	/* 0 found, -ENOENT not in the DB */
+	uint32_t	 asn;
+	char		 org[CTL_ORG_LEN];
+	struct rp_cidr	 asn_net;	/* the database's network */
+	int		 cc_rc;
+	char		 cc[3];
+	struct rp_cidr	 cc_net;
+};
+
+/*
+ * Maps addresses to an ASN or a country, remembering the last network
+ * found: a source's entries come in address order, so most fall in the
+ * network of the one before and cost no database lookup.
+ */
+struct ctl_geo_map {
+	struct geo	*geo;
+	int		 kind;		/* enum ctl_geo_kind */
+	int		 valid;		/* key, name and net hold a result */
+	uint32_t	 key;		/* the ASN, or the country's letters */
+	char		 name[CTL_ORG_LEN];	/* organisation or code */
+	struct rp_cidr	 net;
+};
+
+/* Listed entries of one source near an address (explain). */
+struct ctl_near {
+	uint64_t	in_prefix;	/* inside its /24 (IPv4) or /48 */
+	uint64_t	in_asn;		/* mapped to its ASN */
+	uint64_t	scanned;	/* entries mapped to an ASN */
+	int		complete;	/* every entry was mapped */
+	int		lists_asn;	/* the source lists the ASN itself */
+	int		lists_cc;	/* or the country */
+};
+
+struct ctl_near_walk {
+	struct ctl_geo_map	 map;
+	uint32_t		 asn;		/* the address's */
+	struct ctl_near		*near;
+};
+
+/* A country code as a number: its two letters, as a map key. */
+static uint32_t
+ctl_cc_key(const char *cc)
+{
+	return (uint32_t)(unsigned char)cc[0] << 8 | (unsigned char)cc[1];
+}
+
+/* The store's key of an ASN or a country listing. */
+static int
+ctl_geo_prefix(int kind, uint32_t key, struct rp_cidr *c)
+{
+	char cc[2] = { (char)(key >> 8), (char)key };
+
+	if (kind == CTL_GEO_ASN) {
+		cidr_from_asn(key, c);
+		return 0;
+	}
+	return cidr_from_country(cc, c);
+}
+
+/* Map a to its ASN or country into m; 0, -ENOENT, or another code. */
+static int
+ctl_geo_map(struct ctl_geo_map *m, const struct rp_addr *a)
+{
+	char cc[3];
+	int rc;
+
+	if (m->valid && cidr_contains(&m->net, a))
+		return 0;
+	m->valid = 0;
+	if (m->kind == CTL_GEO_ASN)
+		rc = geo_asn(m->geo, a, &m->key, m->name, sizeof(m->name),
+		    &m->net);
+	else if ((rc = geo_country(m->geo, a, cc, &m->net)) == 0) {
+		m->key = ctl_cc_key(cc);
+		snprintf(m->name, sizeof(m->name), "%s", cc);
+	}
+	m->valid = rc == 0;
+	return rc;
+}
+
+static int
+ctl_geo_configured(const struct ctl *ctl)
+{
+	return ctl->cfg->geoip.asn_db != NULL ||
+	    ctl->cfg->geoip.country_db != NULL;
+}
+
+/* Why a lookup found nothing, for people. */
+static const char *
+ctl_geo_miss(int rc, int configured)
+{
+	if (!configured)
+		return "no database configured";
+	return rc == -ENOENT ? "not in the database" : geo_strerror(rc);
+}
+
+static void
+ctl_geo_lookup(struct ctl *ctl, const struct rp_addr *a, struct ctl_geo *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->asn_rc = g->cc_rc = -ENOENT;
+	if (ctl->geo == NULL)
+		return;
+	if (ctl->cfg->geoip.asn_db != NULL)
+		g->asn_rc = geo_asn(ctl->geo, a, &g->asn, g->org,
+		    sizeof(g->org), &g->asn_net);
+	if (ctl->cfg->geoip.country_db != NULL)
+		g->cc_rc = geo_country(ctl->geo, a, g->cc, &g->cc_net);
+}
+
+/* "  asn      AS15169 GOOGLE (8.8.8.0/24)", then the country. */
+static void
+ctl_geo_text(const struct ctl *ctl, const struct ctl_geo *g)
+{
+	char net[RP_CIDR_STRLEN];
+
+	if (ctl->geo == NULL) {
+		printf("  geo: %s\n", ctl_geo_configured(ctl) ?
+		    "the databases did not open" : "not configured");
+		return;
+	}
+	if (g->asn_rc == 0)
+		printf("  %-9sAS%" PRIu32 "%s%s (%s)\n", "asn", g->asn,
+		    g->org[0] != '\0' ? " " : "", g->org,
+		    cidr_str(&g->asn_net, net));
+	else
+		printf("  %-9s%s\n", "asn", ctl_geo_miss(g->asn_rc,
+		    ctl->cfg->geoip.asn_db != NULL));
+	if (g->cc_rc == 0)
+		printf("  %-9s%s (%s)\n", "country", g->cc,
+		    cidr_str(&g->cc_net, net));
+	else
+		printf("  %-9s%s\n", "country", ctl_geo_miss(g->cc_rc,
+		    ctl->cfg->geoip.country_db != NULL));
+}
+
+static json_t *
+ctl_geo_json(const struct ctl *ctl, const struct ctl_geo *g)
+{
+	json_t *asn = json_null(), *cc = json_null();
+
+	if (ctl->geo == NULL)
+		return json_pack("{s:b, s:b, s:o, s:o}", "configured",
+		    ctl_geo_configured(ctl), "available", 0, "asn", asn,
+		    "country", cc);
+	if (g->asn_rc == 0)
+		asn = json_pack("{s:I, s:o, s:o}", "number",
+		    (json_int_t)g->asn, "organisation", g->org[0] == '\0' ?
+		    json_null() : ctl_json_text(g->org, strlen(g->org)),
+		    "network", ctl_json_prefix(&g->asn_net));
+	if (g->cc_rc == 0)
+		cc = json_pack("{s:s, s:o}", "code", g->cc, "network",
+		    ctl_json_prefix(&g->cc_net));
+	return json_pack("{s:b, s:b, s:o, s:o}", "configured", 1,
+	    "available", 1, "asn", asn, "country", cc);
+}
+
+/* The neighbourhood of a: its /24, or its /48 for IPv6. */
+static void
+ctl_near_prefix(const struct rp_addr *a, struct rp_cidr *c)
+{
+	c->addr = *a;
+	c->bits = a->family == RP_AF_INET ? 24 : 48;
+	cidr_mask(&c->addr, c->bits);
+}
+
+static int
+ctl_near_prefix_fn(const struct store_entry *e, void *arg)
+{
+	struct ctl_near *n = arg;
+
+	if (!(e->flags & STORE_F_EXCLUDE))
+		n->in_prefix++;
+	return 0;
+}
+
+static int
+ctl_near_asn_fn(const struct store_entry *e, void *arg)
+{
+	struct ctl_near_walk *w = arg;
+	int rc;
+
+	if (e->flags & STORE_F_EXCLUDE)
+		return 0;
+	if (w->near->scanned == CTL_ASN_SCAN_MAX)
+		return CTL_WALK_STOP;
+	w->near->scanned++;
+	rc = ctl_geo_map(&w->map, &e->prefix.addr);
+	if (rc == 0 && w->map.key == w->asn)
+		w->near->in_asn++;
+	return rc == 0 || rc == -ENOENT ? 0 : rc;
+}
+
+/* Does the source list an ASN or a country itself (not excluded)? */
+static int
+ctl_lists_whole(struct store_txn *t, uint16_t id, int kind, uint32_t key,
+    int *out)
+{
+	struct store_entry e;
+	struct rp_cidr c;
+	int rc;
+
+	*out = 0;
+	if (ctl_geo_prefix(kind, key, &c) != 0)
+		return 0;
+	if ((rc = store_entry_get(t, id, &c, &e)) == -ENOENT)
+		return 0;
+	if (rc == 0)
+		*out = !(e.flags & STORE_F_EXCLUDE);
+	return rc;
+}
+
+/* Count, for one source, the listed entries near a (see ctl_near). */
+static int
+ctl_near_source(const struct ctl *ctl, struct store_txn *t,
+    const struct rp_addr *a, const struct ctl_source *s,
+    const struct ctl_geo *g, struct ctl_near *n)
+{
+	static const unsigned fams[2] = { RP_AF_INET, RP_AF_INET6 };
+	struct ctl_near_walk w;
+	struct rp_cidr c;
+	size_t i;
+	int rc;
+
+	memset(n, 0, sizeof(*n));
+	n->complete = 1;
+	if (!s->in_store)
+		return 0;
+	ctl_near_prefix(a, &c);
+	if ((rc = store_entry_within(t, s->st.id, &c, ctl_near_prefix_fn,
+	    n)) != 0)
+		return rc;
+	if (g->cc_rc == 0 && (rc = ctl_lists_whole(t, s->st.id,
+	    CTL_GEO_COUNTRY, ctl_cc_key(g->cc), &n->lists_cc)) != 0)
+		return rc;
+	if (g->asn_rc != 0)
+		return 0;
+	if ((rc = ctl_lists_whole(t, s->st.id, CTL_GEO_ASN, g->asn,
+	    &n->lists_asn)) != 0)
+		return rc;
+	memset(&w, 0, sizeof(w));
+	w.map.geo = ctl->geo;
+	w.map.kind = CTL_GEO_ASN;
+	w.asn = g->asn;
+	w.near = n;
+	for (i = 0, rc = 0; i < 2 && rc == 0; i++)
+		rc = store_entry_foreach(t, s->st.id, fams[i],
+		    ctl_near_asn_fn, &w);
+	if (rc == CTL_WALK_STOP) {
+		n->complete = 0;	/* the bound, not an error */
+		rc = 0;
+	}
+	return rc;
+}
+
+/* "5", or ">= 5" when the walk stopped at the bound. */
+static const char *
+ctl_near_count(const struct ctl_near *n, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%" PRIu64, n->complete ? "" : ">= ",
+	    n->in_asn);
+	return buf;
+}
+
+/* What a source lists whole that covers the address, or "". */
+static const char *
+ctl_near_note(const struct ctl_geo *g, const struct ctl_near *n,
+    char *buf, size_t len)
+{
+	if (n->lists_asn && n->lists_cc)
+		snprintf(buf, len, "  lists AS%" PRIu32 " and CC:%s itself",
+		    g->asn, g->cc);
+	else if (n->lists_asn)
+		snprintf(buf, len, "  lists AS%" PRIu32 " itself", g->asn);
+	else if (n->lists_cc)
+		snprintf(buf, len, "  lists CC:%s itself", g->cc);
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
+static void
+ctl_near_text(const struct ctl_geo *g, const struct rp_cidr *c,
+    const struct ctl_source *s, const struct ctl_near *n, size_t ns)
+{
+	char head[RP_CIDR_STRLEN + 4], ahead[24], num[32], note[64];
+	int wname = 6, w1, w2, w;
+	size_t i, partial = 0;
+
+	for (i = 0; i < ns; i++)
+		if ((w = (int)strlen(s[i].name)) > wname)
+			wname = w;
+	w1 = snprintf(head, sizeof(head), "IN %s", cidr_str(c, num));
+	w2 = snprintf(ahead, sizeof(ahead), "IN AS%" PRIu32, g->asn);
+	w2 = w2 < 12 ? 12 : w2;		/* room for ">= 1000000" */
+	printf("\nneighbourhood: listed entries of each source\n");
+	printf("  %-*s  %*s", wname, "SOURCE", w1, head);
+	if (g->asn_rc == 0)
+		printf("  %*s", w2, ahead);
+	putchar('\n');
+	for (i = 0; i < ns; i++) {
+		printf("  %-*s  %*" PRIu64, wname, s[i].name, w1,
+		    n[i].in_prefix);
+		if (g->asn_rc == 0)
+			printf("  %*s", w2, ctl_near_count(&n[i], num,
+			    sizeof(num)));
+		printf("%s\n", ctl_near_note(g, &n[i], note, sizeof(note)));
+		partial += !n[i].complete;
+	}
+	if (partial > 0)
+		printf("  (>=: only the first %d entries of a source are "
+		    "mapped to ASNs)\n", CTL_ASN_SCAN_MAX);
+}
+
+static json_t *
+ctl_near_json(const struct ctl_geo *g, const struct rp_cidr *c,
+    const struct ctl_source *s, const struct ctl_near *n, size_t ns)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < ns; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:I, s:o, s:b, "
+		    "s:I, s:b, s:b}", "name", s[i].name, "in_prefix",
+		    (json_int_t)n[i].in_prefix, "in_asn", g->asn_rc != 0 ?
+		    json_null() : json_integer((json_int_t)n[i].in_asn),
+		    "asn_complete", n[i].complete, "asn_scanned",
+		    (json_int_t)n[i].scanned, "lists_asn", n[i].lists_asn,
+		    "lists_country", n[i].lists_cc));
+	return json_pack("{s:o, s:o, s:i, s:o}", "prefix", ctl_json_prefix(c),
+	    "asn", g->asn_rc != 0 ? json_null() :
+	    json_integer((json_int_t)g->asn), "asn_scan_limit",
+	    CTL_ASN_SCAN_MAX, "sources", arr);
+}
+
+/*
+ * The geo lines and the neighbourhood of a: printed, or into *jgeo and
+ * *jnear (both set, also on error, when ctl->json). 0 or <0.
+ */
+static int
+ctl_explain_geo(struct ctl *ctl, struct store_txn *t,
+    const struct rp_addr *a, const struct ctl_source *s, size_t ns,
+    const struct ctl_geo *g, json_t **jgeo, json_t **jnear)
+{
+	struct ctl_near *near;
+	struct rp_cidr c;
+	size_t i;
+	int rc = 0;
+
+	*jgeo = *jnear = NULL;
+	if ((near = calloc(ns + 1, sizeof(*near))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < ns && rc == 0; i++)
+		rc = ctl_near_source(ctl, t, a, &s[i], g, &near[i]);
+	ctl_near_prefix(a, &c);
+	if (rc == 0 && !ctl->json) {
+		ctl_geo_text(ctl, g);
+		ctl_near_text(g, &c, s, near, ns);
+	} else if (rc == 0) {
+		*jgeo = ctl_geo_json(ctl, g);
+		*jnear = ctl_near_json(g, &c, s, near, ns);
+		if (*jgeo == NULL || *jnear == NULL)
+			rc = -ENOMEM;
+	}
+	free(near);
+	return rc;
+}
+
+/* Add the source's listing of one ASN or country to cov, if any. */
+static int
+ctl_covering_whole(struct store_txn *t, uint16_t id, int kind,
+    uint32_t key, struct ctl_covering *cov)
+{
+	struct store_entry e;
+	struct rp_cidr c;
+	int rc;
+
+	if (ctl_geo_prefix(kind, key, &c) != 0)
+		return 0;
+	if ((rc = store_entry_get(t, id, &c, &e)) == -ENOENT)
+		return 0;
+	/* The answers pass over an excluded one: it lists nothing. */
+	if (rc != 0 || (e.flags & STORE_F_EXCLUDE))
+		return rc;
+	return ctl_covering_add(&e, cov);
+}
+
+/*
+ * Put the source's listings of the address's country and ASN first in
+ * cov, as if they were its widest entries: an address entry, listing or
+ * exclusion, is more specific and wins over them, and the ASN over the
+ * country, as in the answers (answer.h).
+ */
+static int
+ctl_covering_geo(struct store_txn *t, const struct ctl_source *s,
+    const struct ctl_geo *g, struct ctl_covering *cov)
+{
+	int rc = 0;
+
+	if (g->cc_rc == 0)
+		rc = ctl_covering_whole(t, s->st.id, CTL_GEO_COUNTRY,
+		    ctl_cc_key(g->cc), cov);
+	if (rc == 0 && g->asn_rc == 0)
+		rc = ctl_covering_whole(t, s->st.id, CTL_GEO_ASN, g->asn,
+		    cov);
+	return rc;
+}
+
 /* Explain one source: 1 if it lists the address, 0 if not, or <0. */
 static int
 ctl_explain_source(const struct ctl *ctl, struct store_txn *t,
-    const struct rp_addr *a, const struct ctl_source *s, json_t *jsources)
+    const struct rp_addr *a, const struct ctl_geo *g,
+    const struct ctl_source *s, json_t *jsources)
 {
 	struct ctl_covering cov = { NULL, 0, 0 };
 	char verdict[256], p[RP_CIDR_STRLEN + 1];
 	json_t *jentries = NULL, *jpast = NULL;
 	int rc = 0;
 
-	if (s->in_store && (rc = store_entry_covering(t, s->st.id, a,
-	    ctl_covering_add, &cov)) != 0)
+	if (s->in_store && ((rc = ctl_covering_geo(t, s, g, &cov)) != 0 ||
+	    (rc = store_entry_covering(t, s->st.id, a, ctl_covering_add,
+	    &cov)) != 0))
 		goto done;
 	if (jsources == NULL)
 		printf("\nsource %s: %s\n", s->name,
@@ -876,21 +1385,23 @@ ctl_explain_listed_json(const struct ctl_source *s, const char *listed,
 /* Every source, then every zone; 1 if listed anywhere, 0 if not, <0. */
 static int
 ctl_explain_run(struct ctl *ctl, struct store_txn *t,
-    const struct rp_addr *a, const struct ctl_source *s, size_t n,
-    const struct ctl_answers *r)
+    const struct rp_addr *a, const struct ctl_geo *g,
+    const struct ctl_source *s, size_t n, const struct ctl_answers *r)
 {
 	json_t *jsources = ctl->json ? json_array() : NULL;
+	json_t *jgeo = NULL, *jnear = NULL;
 	char ip[RP_CIDR_STRLEN], *listed;
 	size_t i;
-	int rc = 0, any = r->listed;
+	int rc, any = r->listed;
 
 	if ((listed = calloc(n + 1, 1)) == NULL)
 		return -ENOMEM;
 	cidr_addr_str(a, ip);
 	if (!ctl->json)
 		printf("%s\n", ip);
+	rc = ctl_explain_geo(ctl, t, a, s, n, g, &jgeo, &jnear);
 	for (i = 0; i < n && rc >= 0; i++) {
-		rc = ctl_explain_source(ctl, t, a, &s[i], jsources);
+		rc = ctl_explain_source(ctl, t, a, g, &s[i], jsources);
 		listed[i] = rc > 0;
 		any |= rc > 0;
 	}
@@ -899,11 +1410,14 @@ ctl_explain_run(struct ctl *ctl, struct store_txn *t,
 		ctl_answers_print(r, "  ");
 		ctl_explain_summary(ip, s, listed, n);
 	} else if (rc >= 0)
-		rc = ctl_json_print(json_pack("{s:s, s:b, s:o, s:O, s:o}",
-		    "ip", ip, "listed", any, "listed_by",
-		    ctl_explain_listed_json(s, listed, n), "sources",
-		    jsources, "zones", ctl_answers_json(r)));
+		rc = ctl_json_print(json_pack("{s:s, s:b, s:o, s:O, s:O, s:O, "
+		    "s:o}", "ip", ip, "listed", any, "listed_by",
+		    ctl_explain_listed_json(s, listed, n), "geo", jgeo,
+		    "neighbourhood", jnear, "sources", jsources, "zones",
+		    ctl_answers_json(r)));
 	json_decref(jsources);
+	json_decref(jgeo);
+	json_decref(jnear);
 	free(listed);
 	return rc < 0 ? rc : any;
 }
@@ -915,12 +1429,17 @@ ctl_explain(struct ctl *ctl)
 	struct ctl_answers r;
 	struct ctl_source *s = NULL;
 	struct store_txn *t = NULL;
+	struct ctl_geo g;
 	struct rp_addr a;
 	size_t n = 0;
 	int rc;
 
 	if (ctl_parse_ip(ctl->argv[1], &a) != 0)
 		return CTL_ERR;
+	/* A database that does not open is said, and explain goes on
+	 * without: the store's side is worth seeing all the same. */
+	(void)ctl_open_geo(ctl);
+	ctl_geo_lookup(ctl, &a, &g);
 	if (ctl_read_txn(ctl, &t) != 0)
 		return CTL_ERR;
 	if ((rc = ctl_sources_collect(ctl, t, &s, &n)) != 0)
@@ -928,7 +1447,7 @@ ctl_explain(struct ctl *ctl)
 	if ((rc = ctl_answers(ctl, t, &a, NULL, &r)) != 0)
 		goto fail;
 	/* Reasons and events point into the map: print before txn end. */
-	rc = ctl_explain_run(ctl, t, &a, s, n, &r);
+	rc = ctl_explain_run(ctl, t, &a, &g, s, n, &r);
 	ctl_answers_free(&r);
 	if (rc < 0)
 		goto fail;
@@ -1076,6 +1595,469 @@ ctl_sources(struct ctl *ctl)
 	return rc == 0 ? CTL_OK : CTL_ERR;
 }
 
+/* One row of `report asn` or `report country`. */
+struct ctl_row {
+	uint32_t	 key;		/* the ASN, or the country's letters */
+	int		 used;
+	char		*name;		/* AS organisation or country code */
+	uint64_t	 entries;
+	uint64_t	 addr4;		/* IPv4 addresses */
+	uint64_t	 nets6;		/* IPv6 /64s (a longer prefix: 1) */
+	size_t		*srcs;		/* indices of the sources, each once */
+	size_t		 nsrcs;
+};
+
+/* A report being built: rows in an open-addressing table on key. */
+struct ctl_report {
+	struct ctl_geo_map	 map;
+	struct ctl_row		*rows;
+	size_t			 cap;		/* a power of two */
+	size_t			 n;
+	struct ctl_row		 unmapped;	/* not in the database */
+	const struct ctl_source	*src;		/* the sources walked */
+	size_t			 nsrc;
+	size_t			 cur;		/* the one being walked */
+	uint64_t		*whole;		/* per source: whole listings */
+};
+
+static uint64_t
+ctl_add_sat(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* IPv6 counts in /64s, the usual end-site subnet: addresses would be
+ * numbers nobody can compare. */
+static int
+ctl_row_add(struct ctl_row *row, size_t src, const struct rp_cidr *p)
+{
+	size_t *tmp;
+
+	row->entries++;
+	if (p->addr.family == RP_AF_INET)
+		row->addr4 += (uint64_t)1 << (32 - p->bits);
+	else if (p->bits == 0)
+		row->nets6 = UINT64_MAX;
+	else
+		row->nets6 = ctl_add_sat(row->nets6, p->bits >= 64 ? 1 :
+		    (uint64_t)1 << (64 - p->bits));
+	if (row->nsrcs > 0 && row->srcs[row->nsrcs - 1] == src)
+		return 0;
+	if ((tmp = realloc(row->srcs, (row->nsrcs + 1) * sizeof(*tmp))) ==
+	    NULL)
+		return -ENOMEM;
+	row->srcs = tmp;
+	row->srcs[row->nsrcs++] = src;
+	return 0;
+}
+
+static size_t
+ctl_report_slot(const struct ctl_row *rows, size_t cap, uint32_t key)
+{
+	size_t i = (size_t)(key * 2654435761u) & (cap - 1);
+
+	while (rows[i].used && rows[i].key != key)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+/* Double the table (at most half full keeps probes short). */
+static int
+ctl_report_grow(struct ctl_report *r)
+{
+	size_t cap = r->cap != 0 ? 2 * r->cap : 256, i;
+	struct ctl_row *rows;
+
+	if ((rows = calloc(cap, sizeof(*rows))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < r->cap; i++)
+		if (r->rows[i].used)
+			rows[ctl_report_slot(rows, cap, r->rows[i].key)] =
+			    r->rows[i];
+	free(r->rows);
+	r->rows = rows;
+	r->cap = cap;
+	return 0;
+}
+
+/* The row of key, made with name when new. */
+static int
+ctl_report_row(struct ctl_report *r, uint32_t key, const char *name,
+    struct ctl_row **out)
+{
+	struct ctl_row *row;
+	int rc;
+
+	if (2 * (r->n + 1) > r->cap && (rc = ctl_report_grow(r)) != 0)
+		return rc;
+	row = &r->rows[ctl_report_slot(r->rows, r->cap, key)];
+	if (!row->used) {
+		if ((row->name = strdup(name)) == NULL)
+			return -ENOMEM;
+		row->used = 1;
+		row->key = key;
+		r->n++;
+	}
+	*out = row;
+	return 0;
+}
+
+static int
+ctl_report_fn(const struct store_entry *e, void *arg)
+{
+	struct ctl_report *r = arg;
+	unsigned fam = e->prefix.addr.family;
+	struct ctl_row *row = &r->unmapped;
+	int rc;
+
+	if (e->flags & STORE_F_EXCLUDE)
+		return 0;
+	if (fam != RP_AF_INET && fam != RP_AF_INET6) {
+		if (fam == (r->map.kind == CTL_GEO_ASN ? RP_AF_ASN :
+		    RP_AF_COUNTRY))
+			r->whole[r->cur]++;
+		return 0;
+	}
+	/* Where a prefix starts: a list entry wider than the database's
+	 * network is rare, and its first address names its owner. */
+	rc = ctl_geo_map(&r->map, &e->prefix.addr);
+	if (rc != 0 && rc != -ENOENT)
+		return rc;
+	if (rc == 0 && (rc = ctl_report_row(r, r->map.key, r->map.name,
+	    &row)) != 0)
+		return rc;
+	return ctl_row_add(row, r->cur, &e->prefix);
+}
+
+static void
+ctl_report_free(struct ctl_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->cap; i++) {
+		free(r->rows[i].name);
+		free(r->rows[i].srcs);
+	}
+	free(r->rows);
+	free(r->unmapped.srcs);
+	free(r->whole);
+}
+
+static uint64_t
+ctl_row_total(const struct ctl_row *row)
+{
+	return ctl_add_sat(row->addr4, row->nets6);
+}
+
+/* Most addresses first, then most entries, then by key. */
+static int
+ctl_row_cmp(const void *a, const void *b)
+{
+	const struct ctl_row *x = *(const struct ctl_row *const *)a;
+	const struct ctl_row *y = *(const struct ctl_row *const *)b;
+	uint64_t tx = ctl_row_total(x), ty = ctl_row_total(y);
+
+	if (tx != ty)
+		return tx > ty ? -1 : 1;
+	if (x->entries != y->entries)
+		return x->entries > y->entries ? -1 : 1;
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* The rows, sorted, in a malloc'd array of pointers (free() it). */
+static int
+ctl_report_sorted(const struct ctl_report *r, struct ctl_row ***out)
+{
+	struct ctl_row **v;
+	size_t i, n = 0;
+
+	if ((v = calloc(r->n + 1, sizeof(*v))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < r->cap; i++)
+		if (r->rows[i].used)
+			v[n++] = &r->rows[i];
+	qsort(v, n, sizeof(*v), ctl_row_cmp);
+	*out = v;
+	return 0;
+}
+
+/* Walk every chosen source's entries into r. */
+static int
+ctl_report_walk(struct store_txn *t, struct ctl_report *r)
+{
+	int rc = 0;
+
+	if ((r->whole = calloc(r->nsrc + 1, sizeof(*r->whole))) == NULL)
+		return -ENOMEM;
+	for (r->cur = 0; r->cur < r->nsrc && rc == 0; r->cur++)
+		if (r->src[r->cur].in_store)
+			rc = store_entry_foreach(t, r->src[r->cur].st.id, 0,
+			    ctl_report_fn, r);
+	return rc;
+}
+
+/* The chosen sources that list a row's ASN or country whole: into the
+ * array names, or as "  [listed whole by a, b]" into buf when names is
+ * NULL. */
+static int
+ctl_row_whole(struct store_txn *t, const struct ctl_report *r,
+    const struct ctl_row *row, json_t *names, char *buf, size_t len)
+{
+	size_t i, used = 0;
+	int rc, lists;
+
+	if (names == NULL)
+		buf[0] = '\0';
+	for (i = 0; i < r->nsrc; i++) {
+		if (!r->src[i].in_store || r->whole[i] == 0)
+			continue;
+		if ((rc = ctl_lists_whole(t, r->src[i].st.id, r->map.kind,
+		    row->key, &lists)) != 0)
+			return rc;
+		if (!lists)
+			continue;
+		if (names != NULL)
+			json_array_append_new(names,
+			    json_string(r->src[i].name));
+		else if (used < len)
+			used += (size_t)snprintf(buf + used, len - used,
+			    "%s%s", used == 0 ? "  [listed whole by " : ", ",
+			    r->src[i].name);
+	}
+	if (used > 0 && used < len)
+		snprintf(buf + used, len - used, "]");
+	return 0;
+}
+
+static void
+ctl_report_head(const struct ctl *ctl, const struct ctl_report *r)
+{
+	int asn = r->map.kind == CTL_GEO_ASN;
+
+	printf("listed addresses per %s, %s%s (IPv6 counted in /64s)\n",
+	    asn ? "ASN" : "country", ctl->source != NULL ? "source " :
+	    "all sources", ctl->source != NULL ? ctl->source : "");
+	printf("%-12s %14s %10s %8s%s\n", asn ? "ASN" : "COUNTRY",
+	    "ADDRESSES", "ENTRIES", "SOURCES", asn ? "  ORGANISATION" : "");
+}
+
+static int
+ctl_report_text(const struct ctl *ctl, struct store_txn *t,
+    const struct ctl_report *r, struct ctl_row **v, size_t top)
+{
+	char key[16], whole[256];
+	size_t i;
+	int asn = r->map.kind == CTL_GEO_ASN, rc;
+
+	ctl_report_head(ctl, r);
+	for (i = 0; i < r->n && i < top; i++) {
+		if ((rc = ctl_row_whole(t, r, v[i], NULL, whole,
+		    sizeof(whole))) != 0)
+			return rc;
+		if (asn)
+			snprintf(key, sizeof(key), "AS%" PRIu32, v[i]->key);
+		else
+			snprintf(key, sizeof(key), "%s", v[i]->name);
+		printf("%-12s %14" PRIu64 " %10" PRIu64 " %8zu%s%s%s\n", key,
+		    ctl_row_total(v[i]), v[i]->entries, v[i]->nsrcs,
+		    asn ? "  " : "", asn ? v[i]->name : "", whole);
+	}
+	if (r->unmapped.entries > 0)
+		printf("%-12s %14" PRIu64 " %10" PRIu64 " %8zu\n", "not in DB",
+		    ctl_row_total(&r->unmapped), r->unmapped.entries,
+		    r->unmapped.nsrcs);
+	if (r->n > top)
+		printf("(%zu more not shown: --top N)\n", r->n - top);
+	for (i = 0; i < r->nsrc; i++)
+		if (r->whole[i] > 0)
+			printf("%s also lists %" PRIu64 " %s whole: every "
+			    "address in %s is listed\n", r->src[i].name,
+			    r->whole[i], r->whole[i] == 1 ? (asn ? "ASN" :
+			    "country") : (asn ? "ASNs" : "countries"),
+			    r->whole[i] == 1 ? "it" : "them");
+	return 0;
+}
+
+/* JSON integers are signed: the saturated counts stop at INT64_MAX. */
+static json_t *
+ctl_json_u64(uint64_t v)
+{
+	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
+}
+
+static json_t *
+ctl_row_json(const struct ctl_report *r, const struct ctl_row *row,
+    json_t *whole)
+{
+	json_t *o, *names = json_array();
+	size_t i;
+
+	for (i = 0; i < row->nsrcs; i++)
+		json_array_append_new(names,
+		    json_string(r->src[row->srcs[i]].name));
+	if (r->map.kind == CTL_GEO_ASN)
+		o = json_pack("{s:I, s:o}", "asn", (json_int_t)row->key,
+		    "organisation", row->name[0] == '\0' ? json_null() :
+		    ctl_json_text(row->name, strlen(row->name)));
+	else
+		o = json_pack("{s:s}", "country", row->name);
+	if (o == NULL || json_object_update_new(o, json_pack("{s:o, s:o, "
+	    "s:o, s:o, s:o, s:o}", "addresses",
+	    ctl_json_u64(ctl_row_total(row)), "ipv4_addresses",
+	    ctl_json_u64(row->addr4), "ipv6_64s", ctl_json_u64(row->nets6),
+	    "entries", ctl_json_u64(row->entries), "sources", names,
+	    "listed_whole_by", whole)) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int
+ctl_report_json(const struct ctl *ctl, struct store_txn *t,
+    const struct ctl_report *r, struct ctl_row **v, size_t top)
+{
+	json_t *rows = json_array(), *whole = json_array(), *names;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < r->n && i < top && rc == 0; i++) {
+		names = json_array();
+		rc = ctl_row_whole(t, r, v[i], names, NULL, 0);
+		if (rc == 0 && json_array_append_new(rows,
+		    ctl_row_json(r, v[i], names)) != 0)
+			rc = -ENOMEM;
+		else if (rc != 0)
+			json_decref(names);
+	}
+	for (i = 0; i < r->nsrc; i++)
+		if (r->whole[i] > 0)
+			json_array_append_new(whole, json_pack("{s:s, s:o}",
+			    "source", r->src[i].name, "count",
+			    ctl_json_u64(r->whole[i])));
+	if (rc != 0) {
+		json_decref(rows);
+		json_decref(whole);
+		return rc;
+	}
+	return ctl_json_print(json_pack("{s:s, s:s?, s:I, s:s, s:o, s:o, "
+	    "s:{s:o, s:o}, s:o}", "report", r->map.kind == CTL_GEO_ASN ?
+	    "asn" : "country", "source", ctl->source, "top",
+	    (json_int_t)top, "ipv6_unit", "/64", "rows", rows, "more",
+	    ctl_json_u64(r->n > top ? r->n - top : 0), "unmapped",
+	    "entries", ctl_json_u64(r->unmapped.entries), "addresses",
+	    ctl_json_u64(ctl_row_total(&r->unmapped)), "listed_whole",
+	    whole));
+}
+
+/* --top N: 0 with *top set, or -EINVAL (printed). */
+static int
+ctl_report_top(const struct ctl *ctl, size_t *top)
+{
+	unsigned long v;
+	char *end;
+
+	*top = CTL_TOP_DEFAULT;
+	if (ctl->top == NULL)
+		return 0;
+	errno = 0;
+	v = strtoul(ctl->top, &end, 10);
+	if (errno != 0 || end == ctl->top || *end != '\0' || v == 0 ||
+	    v > CTL_TOP_MAX || ctl->top[0] == '-') {
+		log_warnx("--top %s: not a number from 1 to %d", ctl->top,
+		    CTL_TOP_MAX);
+		return -EINVAL;
+	}
+	*top = (size_t)v;
+	return 0;
+}
+
+/* "asn" or "country", with the database it needs; errors printed. */
+static int
+ctl_report_kind(const struct ctl *ctl, int *kind)
+{
+	const char *what = ctl->argv[1];
+	const char *db;
+
+	if (strcmp(what, "asn") == 0) {
+		*kind = CTL_GEO_ASN;
+		db = ctl->cfg->geoip.asn_db;
+	} else if (strcmp(what, "country") == 0) {
+		*kind = CTL_GEO_COUNTRY;
+		db = ctl->cfg->geoip.country_db;
+	} else {
+		log_warnx("report %s: say report asn or report country", what);
+		return -EINVAL;
+	}
+	if (db == NULL) {
+		log_warnx("report %s: geo: not configured (no %s in the "
+		    "[geoip] section of %s)", what, *kind == CTL_GEO_ASN ?
+		    "asn-db" : "country-db", ctl->conf);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Keep only --source in r->src, if given; errors printed. */
+static int
+ctl_report_pick(const struct ctl *ctl, struct ctl_report *r)
+{
+	size_t i;
+
+	if (ctl->source == NULL)
+		return 0;
+	for (i = 0; i < r->nsrc; i++) {
+		if (strcmp(r->src[i].name, ctl->source) == 0) {
+			r->src += i;
+			r->nsrc = 1;
+			return 0;
+		}
+	}
+	log_warnx("no source %s in %s or in the store", ctl->source,
+	    ctl->conf);
+	return -EINVAL;
+}
+
+/* report asn|country [--source S] [--top N] */
+static int
+ctl_report(struct ctl *ctl)
+{
+	struct ctl_report r;
+	struct ctl_source *s = NULL;
+	struct ctl_row **v = NULL;
+	struct store_txn *t = NULL;
+	size_t top;
+	int rc, kind, res = CTL_ERR;
+
+	memset(&r, 0, sizeof(r));
+	if (ctl_report_kind(ctl, &kind) != 0 ||
+	    ctl_report_top(ctl, &top) != 0 ||
+	    ctl_open_geo(ctl) != 0 || ctl_read_txn(ctl, &t) != 0)
+		goto out;
+	r.map.geo = ctl->geo;
+	r.map.kind = kind;
+	if ((rc = ctl_sources_collect(ctl, t, &s, &r.nsrc)) != 0)
+		goto fail;
+	r.src = s;
+	if (ctl_report_pick(ctl, &r) != 0)
+		goto out;
+	if ((rc = ctl_report_walk(t, &r)) != 0 ||
+	    (rc = ctl_report_sorted(&r, &v)) != 0 ||
+	    (rc = ctl->json ? ctl_report_json(ctl, t, &r, v, top) :
+	    ctl_report_text(ctl, t, &r, v, top)) != 0)
+		goto fail;
+	res = CTL_OK;
+	goto out;
+fail:
+	log_warnx("report: %s", store_strerror(rc));
+out:
+	store_txn_abort(t);
+	free(v);
+	ctl_report_free(&r);
+	free(s);
+	return res;
+}
+
 /* --expires: list add only, a positive duration. */
 static int
 ctl_list_expires(const struct ctl *ctl, struct ctl_list_op *op)
@@ -1095,13 +2077,43 @@ ctl_list_expires(const struct ctl *ctl, struct ctl_list_op *op)
 	return 0;
 }
 
+/* The [!]PREFIX of list add|del into op; errors printed. */
+static int
+ctl_list_prefix(struct ctl_list_op *op, const char *p)
+{
+	char buf[RP_CIDR_STRLEN];
+	int host_bits;
+
+	if ((op->exclude = *p == '!') != 0)
+		p++;
+	if (cidr_parse_listing(p, &op->prefix, &host_bits) != 0) {
+		log_warnx("%s: not an address, a CIDR prefix, an ASN "
+		    "(AS64496) or a country (CC:XX)", p);
+		return -EINVAL;
+	}
+	/* The answers pass over such an entry (answer.h): refuse it
+	 * rather than store one that does nothing. */
+	if (op->add && op->exclude &&
+	    op->prefix.addr.family != RP_AF_INET &&
+	    op->prefix.addr.family != RP_AF_INET6) {
+		log_warnx("!%s: an ASN or a country cannot be excluded; "
+		    "exclude addresses (!PREFIX) or list del it", p);
+		return -EINVAL;
+	}
+	/* A typo in the length must not list a wider range than meant. */
+	if (host_bits) {
+		log_warnx("%s: host bits set past the length (prefix %s?)",
+		    p, cidr_str(&op->prefix, buf));
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* "list add|del [!]PREFIX" and its options into op; errors printed. */
 static int
 ctl_list_parse(const struct ctl *ctl, struct ctl_list_op *op)
 {
-	const char *verb = ctl->argv[1], *p = ctl->argv[2];
-	char buf[RP_CIDR_STRLEN];
-	int host_bits;
+	const char *verb = ctl->argv[1];
 
 	memset(op, 0, sizeof(*op));
 	op->add = strcmp(verb, "add") == 0;
@@ -1121,19 +2133,7 @@ ctl_list_parse(const struct ctl *ctl, struct ctl_list_op *op)
 	}
 	if (ctl_list_expires(ctl, op) != 0)
 		return -EINVAL;
-	if ((op->exclude = *p == '!') != 0)
-		p++;
-	if (cidr_parse(p, &op->prefix, &host_bits) != 0) {
-		log_warnx("%s: not an address or a CIDR prefix", p);
-		return -EINVAL;
-	}
-	/* A typo in the length must not list a wider range than meant. */
-	if (host_bits) {
-		log_warnx("%s: host bits set past the length (prefix %s?)",
-		    p, cidr_str(&op->prefix, buf));
-		return -EINVAL;
-	}
-	return 0;
+	return ctl_list_prefix(op, ctl->argv[2]);
 }
 
 /* Write the manual entry, keeping what an existing one had first. */
@@ -1225,6 +2225,22 @@ ctl_list_text(const struct ctl_list_op *op)
 	    ctl_time(op->e.expires, "", tb));
 }
 
+/* An ASN or a country listing answers only with its database. */
+static void
+ctl_list_geo_note(const struct ctl *ctl, const struct ctl_list_op *op)
+{
+	char buf[RP_CIDR_STRLEN];
+	unsigned fam = op->prefix.addr.family;
+
+	if (!op->add || op->exclude)
+		return;
+	if ((fam == RP_AF_ASN && ctl->cfg->geoip.asn_db == NULL) ||
+	    (fam == RP_AF_COUNTRY && ctl->cfg->geoip.country_db == NULL))
+		printf("note: %s has no %s in [geoip]: no zone answers for "
+		    "%s until one is set\n", ctl->conf, fam == RP_AF_ASN ?
+		    "asn-db" : "country-db", cidr_str(&op->prefix, buf));
+}
+
 static int
 ctl_list_json(const struct ctl *ctl, const struct ctl_list_op *op)
 {
@@ -1271,6 +2287,7 @@ ctl_list(struct ctl *ctl)
 	if (ctl->json)
 		return ctl_list_json(ctl, &op) == 0 ? CTL_OK : CTL_ERR;
 	ctl_list_text(&op);
+	ctl_list_geo_note(ctl, &op);
 	return CTL_OK;
 fail:
 	store_txn_abort(t);
@@ -1344,6 +2361,7 @@ ctl_check_store(struct ctl *ctl, json_t **jstore)
 		store_close(st);
 		res = CTL_ERR;
 	} else {
+		guard_store_faults("reputectl", p.path);
 		ctl->st = st;
 		res = ctl_check_verify(ctl, &p, &stats);
 		if (res == CTL_OK && !ctl->json)
@@ -1357,6 +2375,62 @@ ctl_check_store(struct ctl *ctl, json_t **jstore)
 		    store_strerror(rc) : NULL, "entries",
 		    (json_int_t)stats.entries, "problems", p.arr);
 	return res;
+}
+
+/* One open database for check: its type and build date, or null. */
+static json_t *
+ctl_geo_db_json(const struct geo *g, enum geo_role role, char *text,
+    size_t len)
+{
+	struct geo_db_info info;
+	char tb[CTL_TIME_LEN];
+
+	if (g == NULL || geo_db_info(g, role, &info) != 0)
+		return json_null();
+	snprintf(text, len, "%s %s (built %s)", role == GEO_ASN ? "asn-db" :
+	    "country-db", info.type, ctl_time((int64_t)info.build_epoch,
+	    "-", tb));
+	return json_pack("{s:s, s:s, s:o}", "path", info.path, "type",
+	    info.type, "built", ctl_json_time((int64_t)info.build_epoch));
+}
+
+/* The [geoip] half of check: every database configured opens and
+ * passes geo_open()'s checks. CTL_OK (also when none is configured) or
+ * CTL_ERR, said on stdout or in *jgeo. */
+static int
+ctl_check_geo(struct ctl *ctl, json_t **jgeo)
+{
+	const struct cfg_geoip *gc = &ctl->cfg->geoip;
+	char err[512], asn[160] = "", cc[160] = "";
+	struct geo *g = NULL;
+	json_t *jasn, *jcc;
+	int rc;
+
+	if (gc->asn_db == NULL && gc->country_db == NULL) {
+		if (ctl->json)
+			*jgeo = json_pack("{s:b}", "configured", 0);
+		return CTL_OK;
+	}
+	err[0] = '\0';
+	rc = geo_open(&g, gc->asn_db, gc->country_db, err, sizeof(err));
+	jasn = ctl_geo_db_json(g, GEO_ASN, asn, sizeof(asn));
+	jcc = ctl_geo_db_json(g, GEO_COUNTRY, cc, sizeof(cc));
+	if (!ctl->json && rc == 0)
+		printf("geoip OK: %s%s%s\n", asn, asn[0] && cc[0] ? ", " : "",
+		    cc);
+	else if (!ctl->json)
+		printf("%s\n", err[0] != '\0' ? err : geo_strerror(rc));
+	if (ctl->json)
+		*jgeo = json_pack("{s:b, s:b, s:o, s:o, s:o}", "configured",
+		    1, "ok", rc == 0, "error", rc == 0 ? json_null() :
+		    json_string(err[0] != '\0' ? err : geo_strerror(rc)),
+		    "asn_db", jasn, "country_db", jcc);
+	else {
+		json_decref(jasn);
+		json_decref(jcc);
+	}
+	geo_close(g);
+	return rc == 0 ? CTL_OK : CTL_ERR;
 }
 
 /* Configuration errors as a JSON array: one string per line. */
@@ -1381,11 +2455,11 @@ ctl_lines_json(const char *buf, size_t len)
 static int
 ctl_check(struct ctl *ctl)
 {
-	json_t *jcfg, *jstore = json_null();
+	json_t *jcfg, *jstore = json_null(), *jgeo = json_null();
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *err = stdout;
-	int rc, res;
+	int rc, res, gres;
 
 	if (ctl->json && (err = open_memstream(&buf, &len)) == NULL) {
 		log_warn("open_memstream");
@@ -1397,15 +2471,40 @@ ctl_check(struct ctl *ctl)
 	else if (rc == 0)
 		puts("configuration OK");
 	res = rc != 0 ? CTL_ERR : ctl_check_store(ctl, &jstore);
+	if (rc == 0 && (gres = ctl_check_geo(ctl, &jgeo)) > res)
+		res = gres;
 	if (ctl->json) {
 		jcfg = json_pack("{s:s, s:b, s:o}", "path", ctl->conf,
 		    "ok", rc == 0, "errors", ctl_lines_json(buf, len));
-		if (ctl_json_print(json_pack("{s:o, s:o}", "config", jcfg,
-		    "store", jstore)) != 0)
+		if (ctl_json_print(json_pack("{s:o, s:o, s:o}", "config",
+		    jcfg, "store", jstore, "geoip", jgeo)) != 0)
 			res = CTL_ERR;
 	}
 	free(buf);
 	return res;
+}
+
+/* stats: ask the daemon (ctlsock.h); nothing is read from the store. */
+static int
+ctl_stats(struct ctl *ctl)
+{
+	char path[256], err[512];
+	json_t *root;
+
+	if (ctlsock_path(ctl->cfg, path, sizeof(path)) != 0) {
+		log_warnx("%s: the control socket's path is too long",
+		    ctl->conf);
+		return CTL_ERR;
+	}
+	if (ctlsock_request(path, "stats", &root, err, sizeof(err)) != 0) {
+		log_warnx("%s", err);
+		return CTL_ERR;
+	}
+	if (ctl->json)
+		return ctl_json_print(root) == 0 ? CTL_OK : CTL_ERR;
+	ctlsock_stats_print(stdout, root);
+	json_decref(root);
+	return CTL_OK;
 }
 
 static const struct ctl_cmd ctl_cmds[] = {
@@ -1413,7 +2512,9 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "explain",	1, 1, 1, ctl_explain },
 	{ "sources",	0, 0, 1, ctl_sources },
 	{ "list",	2, 2, 1, ctl_list },
+	{ "report",	1, 1, 1, ctl_report },
 	{ "check",	0, 0, 0, ctl_check },
+	{ "stats",	0, 0, 1, ctl_stats },
 };
 
 /* Options into ctl: 0, 1 after --help, or -EINVAL (usage printed). */
@@ -1426,6 +2527,7 @@ ctl_parse_args(struct ctl *ctl, int argc, char **argv)
 		{ "source",	required_argument,	NULL, 's' },
 		{ "reason",	required_argument,	NULL, 'r' },
 		{ "expires",	required_argument,	NULL, 'e' },
+		{ "top",	required_argument,	NULL, 't' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 }
 	};
@@ -1433,7 +2535,7 @@ ctl_parse_args(struct ctl *ctl, int argc, char **argv)
 
 	ctl->conf = CTL_DEFAULT_CONF;
 	/* GNU getopt permutes: list's options may follow its operands. */
-	while ((ch = getopt_long(argc, argv, "c:js:r:e:h", opts,
+	while ((ch = getopt_long(argc, argv, "c:js:r:e:t:h", opts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -1450,6 +2552,9 @@ ctl_parse_args(struct ctl *ctl, int argc, char **argv)
 			break;
 		case 'e':
 			ctl->expires = optarg;
+			break;
+		case 't':
+			ctl->top = optarg;
 			break;
 		case 'h':
 			ctl_usage(stdout);
@@ -1486,10 +2591,15 @@ ctl_find_cmd(const struct ctl *ctl)
 			    cmd->name);
 			return NULL;
 		}
-		if (cmd->run != ctl_list && (ctl->source != NULL ||
-		    ctl->reason != NULL || ctl->expires != NULL)) {
-			log_warnx("%s: --source, --reason and --expires are "
-			    "for list only", cmd->name);
+		if (cmd->run != ctl_list && (ctl->reason != NULL ||
+		    ctl->expires != NULL || (ctl->source != NULL &&
+		    cmd->run != ctl_report))) {
+			log_warnx("%s: --source is for list and report, "
+			    "--reason and --expires for list only", cmd->name);
+			return NULL;
+		}
+		if (cmd->run != ctl_report && ctl->top != NULL) {
+			log_warnx("%s: --top is for report only", cmd->name);
 			return NULL;
 		}
 		return cmd;
@@ -1517,6 +2627,7 @@ main(int argc, char **argv)
 	else
 		rc = cmd->run(&ctl);
 	store_close(ctl.st);
+	geo_close(ctl.geo);
 	cfg_free(ctl.cfg);
 	return rc;
 }

@@ -14,7 +14,8 @@
 # Environment: BUILD (default build/), BENCH_DIR (where the temporary
 # folder goes, default /tmp), BENCH_SMALL and BENCH_LARGE (list sizes,
 # default 1000000 and 10000000), BENCH_SECONDS (per lookup run, default 3),
-# BENCH_DNS=0 (skip the DNS part).
+# BENCH_DNS=0 (skip the DNS part), BENCH_GEO=0 (skip tests/bench/geo_bench.sh:
+# ASN and country listings at query time, the databases' memory).
 set -u
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -175,6 +176,8 @@ bar "cold import of $SMALL" "${FIG[small.import]:-}" "<" 10 s
 bar "cold import of $LARGE" "${FIG[large.import]:-}" "<" 90 s
 bar "re-import of $SMALL, 1% changed" "${FIG[change.import]:-}" "<" 5 s
 echo; BUILD=$BUILD "$ROOT/tests/bench/import_bench.sh" || die "import_bench.sh failed"
+[ "${BENCH_GEO:-1}" = 0 ] || { echo; BUILD=$BUILD \
+    "$ROOT/tests/bench/geo_bench.sh"; } || die "geo_bench.sh failed"
 
 # The DNS daemon against rbldnsd: dns_bench.sh (BENCH_DNS=0 skips it).
 [ "${BENCH_DNS:-1}" = 0 ] && exit 0
@@ -182,3 +185,9 @@ rm -rf "$W/large.db" "$W/large.txt"
 echo
 echo "== DNS: reputed against rbldnsd (tests/bench/dns_bench.sh)"
 BUILD=$BUILD "$ROOT/tests/bench/dns_bench.sh"
+
+# Response rate limiting on against off (BENCH_RRL=0 skips it).
+[ "${BENCH_RRL:-1}" = 0 ] && exit 0
+echo
+echo "== RRL: rate limiting on against off (tests/bench/rrl_bench.sh)"
+BUILD=$BUILD "$ROOT/tests/bench/rrl_bench.sh"

@@ -144,7 +144,7 @@ fuzz_answer(const uint8_t *data, size_t size, enum query_transport tr,
 	ldns_pkt *p = NULL;
 	size_t n;
 
-	n = query_answer(fz->qe, data, size, fz->out, cap, tr);
+	n = query_answer(fz->qe, data, size, fz->out, cap, tr, NULL);
 	if (n == 0)
 		return;
 	fuzz_check(n <= cap, "response longer than the buffer");

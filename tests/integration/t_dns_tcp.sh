@@ -2,7 +2,9 @@
 # t_dns_tcp.sh -- DNS over TCP: pipelined queries answered in order, a
 # half-closed client still answered, a client that does not read its
 # answers (flow control), split messages, the idle timeout and the cap
-# on concurrent connections (tcp-clients, tcp-idle-timeout).
+# on concurrent connections (tcp-clients, tcp-idle-timeout: a new client
+# over the cap closes the least recently active one). tcp-max-queries
+# is off here (t_tcp_limits.sh tests it and the other limits).
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -18,7 +20,7 @@ txt  = Listed by \$source: \$reason
 [zone bl.test]
 sources = drop
 EOF
-sed -i '/^database/a tcp-clients = 4\ntcp-idle-timeout = 2s' "$CONF"
+sed -i '/^database/a tcp-clients = 4\ntcp-idle-timeout = 2s\ntcp-max-queries = 0' "$CONF"
 run_import --force
 [ "$RC" = 0 ] || { show_last; die "import failed"; }
 start_reputed
@@ -119,15 +121,24 @@ check(got is not None and len(got) == 20000 and
       "20000 queries written before reading: all answered, in order")
 s.close()
 
-# The cap: 4 clients connected; a 5th is closed at once.
+# The cap: 4 clients connected; a 5th takes the place of the least
+# recently active (the first, which never asked anything), and is served.
 conns = [socket.create_connection(addr) for _ in range(4)]
 time.sleep(0.2)
+for i in (1, 2, 3):
+    conns[i].sendall(query(100 + i, LISTED))
+    check(answers(conns[i], 1) == [(100 + i, 0)],
+          "client %d of tcp-clients = 4 is served" % (i + 1))
 extra = socket.create_connection(addr)
-t = closed_within(extra, 1.0)
-check(t is not None, "a 5th client beyond tcp-clients = 4 is closed at once")
+t = closed_within(conns[0], 1.0)
+check(t is not None, "a 5th client beyond tcp-clients = 4 closes the "
+      "least recently active one")
+extra.settimeout(5)
+extra.sendall(query(5, LISTED))
+check(answers(extra, 1) == [(5, 0)], "the 5th client is served")
 extra.close()
-# The idle timeout (2 s) closes the four.
-t = closed_within(conns[0], 5)
+# The idle timeout (2 s) closes the others.
+t = closed_within(conns[1], 5)
 check(t is not None and 1.0 <= t <= 4.0,
       "an idle client is closed after tcp-idle-timeout (%s s)" %
       (None if t is None else round(t, 1)))

@@ -145,7 +145,8 @@ format_table_has_every_name_once(void **state)
 	static const char *const names[] = { "plain", "auto",
 	    "spamhaus-drop", "spamhaus-json", "spamhaus-asndrop", "dshield",
 	    "firehol", "abuse-ch-csv", "abuse-ch-txt", "tor-exits",
-	    "rbldnsd" };
+	    "rbldnsd", "rbldnsd-ip4set", "rbldnsd-ip4tset", "rbldnsd-ip4trie",
+	    "rbldnsd-ip6tset", "rbldnsd-ip6trie", "rbldnsd-combined" };
 	size_t i, n = 0;
 
 	(void)state;

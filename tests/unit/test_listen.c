@@ -1,6 +1,7 @@
 /* test_listen.c -- the daemon's sockets: address parsing, UDP answers,
- * TCP framing and pipelining, the connection cap, and a clean close
- * (every handle closed, uv_loop_close() == 0). The loop runs in its own
+ * TCP framing and pipelining, the connection caps (total and per client:
+ * the least recently active goes), tcp-max-queries, the lifetime limit,
+ * and a clean close (every handle closed, uv_loop_close() == 0). The loop runs in its own
  * thread; this one is the client, with plain blocking sockets. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -36,7 +37,7 @@ struct fixture {
  */
 static size_t
 echo_answer(void *arg, const uint8_t *in, size_t len, uint8_t *out,
-    size_t outcap, enum query_transport tr)
+    size_t outcap, enum query_transport tr, const struct rp_addr *client)
 {
 	(void)arg;
 	(void)tr;
@@ -44,8 +45,17 @@ echo_answer(void *arg, const uint8_t *in, size_t len, uint8_t *out,
 		return 0;
 	memcpy(out, in, len);
 	out[2] |= 0x80;
+	/* A message starting 0xfe asks who it comes from: the last byte
+	 * of its IPv4 address comes back in its second byte. */
+	if (in[0] == 0xfe)
+		out[1] = client->family == RP_AF_INET ? client->bytes[3] : 0;
 	return len;
 }
+
+/* The fixture's limits: 3 connections, 2 per client, no lifetime or
+ * query limit; the second fixture's: 3 queries a connection, 600 ms. */
+static const struct listen_limits lim_caps = { 3, 2, 60000, 0, 0 };
+static const struct listen_limits lim_quota = { 8, 8, 60000, 600, 3 };
 
 static void
 on_stop(uv_async_t *a)
@@ -84,14 +94,14 @@ free_port(void)
 }
 
 static int
-setup(void **state)
+setup_with(void **state, const struct listen_limits *lim)
 {
 	static struct fixture f;
 
 	memset(&f, 0, sizeof(f));
 	assert_int_equal(uv_loop_init(&f.loop), 0);
-	assert_int_equal(listen_new(&f.ls, &f.loop, echo_answer, NULL, 2,
-	    60000), 0);
+	assert_int_equal(listen_new(&f.ls, &f.loop, echo_answer, NULL, lim),
+	    0);
 	f.port = free_port();
 	snprintf(f.addr, sizeof(f.addr), "127.0.0.1:%d", f.port);
 	assert_int_equal(listen_add(f.ls, f.addr), 0);
@@ -100,6 +110,18 @@ setup(void **state)
 	assert_int_equal(uv_thread_create(&f.thread, loop_thread, &f), 0);
 	*state = &f;
 	return 0;
+}
+
+static int
+setup(void **state)
+{
+	return setup_with(state, &lim_caps);
+}
+
+static int
+setup_quota(void **state)
+{
+	return setup_with(state, &lim_quota);
 }
 
 /* Stop the loop from its own thread, then check nothing is left. */
@@ -114,8 +136,10 @@ teardown(void **state)
 	return 0;
 }
 
+/* A socket connected to port from 127.0.0.src (all of 127/8 is
+ * loopback), so that tests can be several clients. */
 static int
-client(int type, int port)
+client_from(int type, int port, int src)
 {
 	struct timeval tv = { 2, 0 };
 	struct sockaddr_in sin;
@@ -126,10 +150,20 @@ client(int type, int port)
 	    sizeof(tv)), 0);
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK - 1 + (uint32_t)src);
+	assert_int_equal(bind(s, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
 	sin.sin_port = htons((uint16_t)port);
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	assert_int_equal(connect(s, (struct sockaddr *)&sin, sizeof(sin)), 0);
 	return s;
+}
+
+static int
+client(int type, int port)
+{
+	return client_from(type, port, 1);
 }
 
 /* Read exactly n bytes; the count read (short at EOF or timeout). */
@@ -153,7 +187,8 @@ listen_rejects_malformed_addresses(void **state)
 
 	(void)f;
 	assert_int_equal(uv_loop_init(&loop), 0);
-	assert_int_equal(listen_new(&ls, &loop, echo_answer, NULL, 1, 1), 0);
+	assert_int_equal(listen_new(&ls, &loop, echo_answer, NULL, &lim_caps),
+	    0);
 	assert_int_equal(listen_add(ls, "127.0.0.1"), -EINVAL);
 	assert_int_equal(listen_add(ls, "127.0.0.1:0"), -EINVAL);
 	assert_int_equal(listen_add(ls, "127.0.0.1:65536"), -EINVAL);
@@ -214,25 +249,135 @@ listen_answers_tcp_pipelined_in_order(void **state)
 	close(s);
 }
 
+/* One query on s, answered: the client is now its most recent. */
 static void
-listen_closes_clients_over_the_cap(void **state)
+ask(int s)
+{
+	uint8_t q[] = { 0, 3, 1, 2, 3 }, a[8];
+
+	assert_int_equal(send(s, q, sizeof(q), 0), sizeof(q));
+	assert_int_equal(read_full(s, a, 5), 5);
+	assert_int_equal(a[4], 0x83);
+}
+
+/* Was s closed by the server (EOF, or a reset)? */
+static int
+closed(int s)
+{
+	uint8_t a[8];
+
+	return recv(s, a, sizeof(a), 0) <= 0;
+}
+
+static void
+listen_passes_the_client_address(void **state)
 {
 	struct fixture *f = *state;
-	uint8_t q[] = { 0, 3, 1, 2, 3 }, a[8];
-	int c1, c2, c3;
+	uint8_t q[] = { 0xfe, 0, 0x01, 0 }, t[] = { 0, 4, 0xfe, 0, 1, 0 };
+	uint8_t a[8];
+	int s = client_from(SOCK_DGRAM, f->port, 7);
 
-	c1 = client(SOCK_STREAM, f->port);
-	c2 = client(SOCK_STREAM, f->port);
-	/* Answered: both are accepted before the third connects. */
-	assert_int_equal(send(c1, q, sizeof(q), 0), sizeof(q));
-	assert_int_equal(read_full(c1, a, 5), 5);
-	assert_int_equal(send(c2, q, sizeof(q), 0), sizeof(q));
-	assert_int_equal(read_full(c2, a, 5), 5);
-	c3 = client(SOCK_STREAM, f->port);
-	assert_int_equal(recv(c3, a, sizeof(a), 0), 0);	/* EOF */
-	close(c3);
+	assert_int_equal(send(s, q, sizeof(q), 0), sizeof(q));
+	assert_int_equal(recv(s, a, sizeof(a), 0), sizeof(q));
+	assert_int_equal(a[1], 7);
+	close(s);
+	s = client_from(SOCK_STREAM, f->port, 9);
+	assert_int_equal(send(s, t, sizeof(t), 0), sizeof(t));
+	assert_int_equal(read_full(s, a, 6), 6);
+	assert_int_equal(a[3], 9);
+	close(s);
+}
+
+static void
+listen_evicts_the_least_recently_active_over_the_cap(void **state)
+{
+	struct fixture *f = *state;
+	int c1, c2, c3, c4;
+
+	/* Three clients (the cap), c1 the least recently active. */
+	c1 = client_from(SOCK_STREAM, f->port, 2);
+	c2 = client_from(SOCK_STREAM, f->port, 3);
+	c3 = client_from(SOCK_STREAM, f->port, 4);
+	ask(c2);
+	ask(c3);
+	ask(c1);
+	ask(c2);
+	/* Now c3 is: a fourth client takes its place. */
+	c4 = client_from(SOCK_STREAM, f->port, 5);
+	ask(c4);
+	assert_true(closed(c3));
+	ask(c1);
+	ask(c2);
 	close(c1);
 	close(c2);
+	close(c3);
+	close(c4);
+}
+
+static void
+listen_evicts_a_clients_own_oldest_over_its_cap(void **state)
+{
+	struct fixture *f = *state;
+	int c1, c2, c3, other;
+
+	other = client_from(SOCK_STREAM, f->port, 6);
+	c1 = client(SOCK_STREAM, f->port);
+	c2 = client(SOCK_STREAM, f->port);
+	ask(c2);
+	ask(c1);
+	/* A third from 127.0.0.1 (2 per client): its c2 goes, not the
+	 * other client's connection, though that one is older. */
+	c3 = client(SOCK_STREAM, f->port);
+	ask(c3);
+	assert_true(closed(c2));
+	ask(c1);
+	ask(other);
+	close(c1);
+	close(c2);
+	close(c3);
+	close(other);
+}
+
+static void
+listen_closes_after_max_queries_with_every_answer(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t q[5 * 5], a[5 * 5];
+	int s = client(SOCK_STREAM, f->port), i;
+
+	for (i = 0; i < 5; i++)
+		memcpy(q + 5 * i, (uint8_t []){ 0, 3, (uint8_t)i, 0, 0 }, 5);
+	/* Five pipelined, three answered (tcp-max-queries), then EOF:
+	 * a clean one, not a reset that could lose the answers. */
+	assert_int_equal(send(s, q, sizeof(q), 0), sizeof(q));
+	assert_int_equal(read_full(s, a, sizeof(a)), 15);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(a[5 * i + 2], i);
+	assert_int_equal(recv(s, a, sizeof(a), 0), 0);
+	close(s);
+}
+
+static void
+listen_closes_at_the_end_of_a_connections_lifetime(void **state)
+{
+	struct fixture *f = *state;
+	struct timeval t0, t1;
+	uint8_t t[] = { 0, 3, 1, 0, 0 }, a[8];
+	long ms;
+	int s = client(SOCK_STREAM, f->port);
+
+	gettimeofday(&t0, NULL);
+	/* Busy, never idle, but closed 600 ms after it was accepted. */
+	assert_int_equal(send(s, t, sizeof(t), 0), sizeof(t));
+	assert_int_equal(read_full(s, a, 5), 5);
+	usleep(300000);
+	assert_int_equal(send(s, t, sizeof(t), 0), sizeof(t));
+	assert_int_equal(read_full(s, a, 5), 5);
+	assert_int_equal(recv(s, a, sizeof(a), 0), 0);
+	gettimeofday(&t1, NULL);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_usec - t0.tv_usec) / 1000;
+	assert_true(ms >= 500 && ms < 1500);
+	close(s);
 }
 
 static void
@@ -262,7 +407,19 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    listen_answers_tcp_pipelined_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(
-		    listen_closes_clients_over_the_cap, setup, teardown),
+		    listen_passes_the_client_address, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    listen_evicts_the_least_recently_active_over_the_cap,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    listen_evicts_a_clients_own_oldest_over_its_cap, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    listen_closes_after_max_queries_with_every_answer,
+		    setup_quota, teardown),
+		cmocka_unit_test_setup_teardown(
+		    listen_closes_at_the_end_of_a_connections_lifetime,
+		    setup_quota, teardown),
 		cmocka_unit_test_setup_teardown(
 		    listen_survives_clients_gone_mid_message, setup, teardown),
 	};

@@ -1211,7 +1211,8 @@ assert_udp_vs_tcp(struct fixture *f, const uint8_t *q, size_t qlen,
 {
 	size_t n2, lim = udp_limit(e, r);
 
-	n2 = query_answer(f->qe, q, qlen, f->out2, QUERY_MAX_MSG, QUERY_TCP);
+	n2 = query_answer(f->qe, q, qlen, f->out2, QUERY_MAX_MSG, QUERY_TCP,
+	    NULL);
 	assert_true(n <= lim);
 	if ((f->out[2] & 0x02) == 0) {
 		assert_int_equal(n, n2);
@@ -1278,7 +1279,7 @@ check_query(struct fixture *f, struct gen *g, const uint8_t *q, size_t qlen,
 	struct ref r;
 
 	n = query_answer(f->qe, q, qlen, f->out, cap,
-	    tcp ? QUERY_TCP : QUERY_UDP);
+	    tcp ? QUERY_TCP : QUERY_UDP, NULL);
 	assert_true(n <= cap);
 	ref_parse(q, qlen, &r);
 	expect_for(f, q, qlen, &r, &e);
@@ -1379,7 +1380,7 @@ query_compresses_owner_to_the_question(void **state)
 	uint8_t q[512];
 	size_t qlen = make_query(q, "2.0.0.127.BL.test", 1, 0), n;
 
-	n = query_answer(f->qe, q, qlen, f->out, 512, QUERY_UDP);
+	n = query_answer(f->qe, q, qlen, f->out, 512, QUERY_UDP, NULL);
 	/* header, question, then one A RR of 16 bytes owned by 0xc00c */
 	assert_int_equal(n, qlen + 16);
 	assert_memory_equal(f->out + qlen, "\xc0\x0c\0\1\0\1\0\0\1\x2c\0\4"
@@ -1397,7 +1398,7 @@ query_negative_soa_uses_pointers_and_minimum(void **state)
 	size_t qlen = make_query(q, "1.0.0.127.bl.TEST", 1, 1232), n;
 	size_t zone = 12 + 10;		/* "\1" "1" ... "\3" "127": 10 bytes */
 
-	n = query_answer(f->qe, q, qlen, f->out, 1232, QUERY_UDP);
+	n = query_answer(f->qe, q, qlen, f->out, 1232, QUERY_UDP, NULL);
 	assert_int_equal(f->out[3] & 0x0f, 3);
 	assert_int_equal(get16(f->out + 8), 1);
 	/* SOA owned by the zone inside the question; TTL = MINIMUM. */
@@ -1419,11 +1420,12 @@ query_truncates_big_udp_answers(void **state)
 	const struct query_stats *s = query_engine_stats(f->qe);
 	uint64_t before = s->truncated;
 
-	n = query_answer(f->qe, q, qlen, f->out, 1232, QUERY_UDP);
+	n = query_answer(f->qe, q, qlen, f->out, 1232, QUERY_UDP, NULL);
 	assert_int_equal(n, qlen);
 	assert_int_equal(f->out[2] & 0x02, 0x02);
 	assert_int_equal(s->truncated, before + 1);
-	n = query_answer(f->qe, q, qlen, f->out, QUERY_MAX_MSG, QUERY_TCP);
+	n = query_answer(f->qe, q, qlen, f->out, QUERY_MAX_MSG, QUERY_TCP,
+	    NULL);
 	assert_int_equal(f->out[2] & 0x02, 0);
 	assert_int_equal(get16(f->out + 6), 12);
 	assert_true(n > 12 * 200);
@@ -1438,11 +1440,13 @@ query_caps_udp_at_our_edns_size(void **state)
 
 	/* The client could take 4096, we offer 1232: TC even in a big
 	 * buffer. */
-	n = query_answer(f->qe, q, qlen, f->out, QUERY_MAX_MSG, QUERY_UDP);
+	n = query_answer(f->qe, q, qlen, f->out, QUERY_MAX_MSG, QUERY_UDP,
+	    NULL);
 	assert_int_equal(n, qlen);
 	assert_int_equal(f->out[2] & 0x02, 0x02);
 	qlen = make_query(q, "1.0.18.198.big.test", 1, 600);
-	n = query_answer(f->qe, q, qlen, f->out, QUERY_MAX_MSG, QUERY_UDP);
+	n = query_answer(f->qe, q, qlen, f->out, QUERY_MAX_MSG, QUERY_UDP,
+	    NULL);
 	assert_int_equal(n, qlen + 12 * 16);
 	assert_int_equal(f->out[2] & 0x02, 0);
 }
@@ -1456,11 +1460,11 @@ query_drops_responses_and_runts(void **state)
 	const struct query_stats *s = query_engine_stats(f->qe);
 	uint64_t before = s->dropped;
 
-	assert_int_equal(query_answer(f->qe, q, 11, f->out, 512, QUERY_UDP),
-	    0);
+	assert_int_equal(query_answer(f->qe, q, 11, f->out, 512, QUERY_UDP,
+	    NULL), 0);
 	q[2] |= 0x80;
 	assert_int_equal(query_answer(f->qe, q, qlen, f->out, 512,
-	    QUERY_UDP), 0);
+	    QUERY_UDP, NULL), 0);
 	assert_int_equal(s->dropped, before + 2);
 }
 
@@ -1472,16 +1476,16 @@ query_names_above_listings_are_nodata(void **state)
 	size_t qlen;
 
 	qlen = make_query(q, "0.0.127.bl.test", 1, 0);
-	query_answer(f->qe, q, qlen, f->out, 512, QUERY_UDP);
+	query_answer(f->qe, q, qlen, f->out, 512, QUERY_UDP, NULL);
 	assert_int_equal(f->out[3] & 0x0f, 0);
 	assert_int_equal(get16(f->out + 6), 0);
 	assert_int_equal(get16(f->out + 8), 1);
 	/* 4.3.2.1 is not listed, but it is above 1234::/16's names. */
 	qlen = make_query(q, "4.3.2.1.bl.test", 1, 0);
-	query_answer(f->qe, q, qlen, f->out, 512, QUERY_UDP);
+	query_answer(f->qe, q, qlen, f->out, 512, QUERY_UDP, NULL);
 	assert_int_equal(f->out[3] & 0x0f, 0);
 	qlen = make_query(q, "4.3.2.20.bl.test", 1, 0);
-	query_answer(f->qe, q, qlen, f->out, 512, QUERY_UDP);
+	query_answer(f->qe, q, qlen, f->out, 512, QUERY_UDP, NULL);
 	assert_int_equal(f->out[3] & 0x0f, 3);
 }
 
@@ -1495,14 +1499,14 @@ query_servfails_without_a_transaction(void **state)
 
 	assert_int_equal(query_engine_new(&qe, f->cfg), 0);
 	qlen = make_query(q, "2.0.0.192.bl.test", 1, 0);
-	query_answer(qe, q, qlen, f->out, 512, QUERY_UDP);
+	query_answer(qe, q, qlen, f->out, 512, QUERY_UDP, NULL);
 	assert_int_equal(f->out[3] & 0x0f, 2);
 	assert_int_equal(f->out[2] & 0x04, 0);
 	qlen = make_query(q, "bl.test", 6, 0);
-	query_answer(qe, q, qlen, f->out, 512, QUERY_UDP);
+	query_answer(qe, q, qlen, f->out, 512, QUERY_UDP, NULL);
 	assert_int_equal(f->out[3] & 0x0f, 2);
 	qlen = make_query(q, "example.com", 1, 0);
-	query_answer(qe, q, qlen, f->out, 512, QUERY_UDP);
+	query_answer(qe, q, qlen, f->out, 512, QUERY_UDP, NULL);
 	assert_int_equal(f->out[3] & 0x0f, 5);
 	assert_int_equal(query_engine_stats(qe)->servfail, 2);
 	assert_int_equal(query_engine_stats(qe)->refused, 1);
@@ -1521,11 +1525,11 @@ query_counts_listed_and_rcodes(void **state)
 	size_t qlen;
 
 	qlen = make_query(q, "1.2.0.192.bl.test", 16, 0);
-	query_answer(f->qe, q, qlen, f->out, 512, QUERY_UDP);
+	query_answer(f->qe, q, qlen, f->out, 512, QUERY_UDP, NULL);
 	qlen = make_query(q, "1.2.0.193.bl.test", 1, 0);
-	query_answer(f->qe, q, qlen, f->out, 512, QUERY_UDP);
+	query_answer(f->qe, q, qlen, f->out, 512, QUERY_UDP, NULL);
 	q[2] = 0x28;	/* opcode 5, UPDATE */
-	query_answer(f->qe, q, qlen, f->out, 512, QUERY_UDP);
+	query_answer(f->qe, q, qlen, f->out, 512, QUERY_UDP, NULL);
 	assert_int_equal(s->queries, before.queries + 3);
 	assert_int_equal(s->listed, before.listed + 1);
 	assert_int_equal(s->noerror, before.noerror + 1);

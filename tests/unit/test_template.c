@@ -208,6 +208,28 @@ template_check_names_unknown_variable(void **state)
 	assert_int_equal(template_check("$x", NULL, 0), -EINVAL);
 }
 
+static void
+rbldnsd_txt_puts_the_address_for_each_dollar(void **state)
+{
+	struct template_vars v = sample_vars();
+	char big[400], out[512];
+	size_t n;
+
+	(void)state;
+	v.reason = "ip $, $$5 and\t$";
+	v.reason_len = strlen(v.reason);
+	assert_string_equal(expand("$rbldnsd_txt", &v),
+	    "ip 1.10.16.1, $5 and\t1.10.16.1");
+	/* rbldnsd cuts a TXT at 254 bytes, after its substitutions. */
+	memset(big, 'x', sizeof(big));
+	v.reason = big;
+	v.reason_len = sizeof(big);
+	n = template_expand("$rbldnsd_txt tail", &v, out, sizeof(out));
+	assert_int_equal(n, 254);
+	v.reason_len = 10;
+	assert_string_equal(expand("$rbldnsd_txt!", &v), "xxxxxxxxxx!");
+}
+
 int
 main(void)
 {
@@ -223,6 +245,8 @@ main(void)
 		cmocka_unit_test(template_scrubs_control_characters),
 		cmocka_unit_test(template_check_accepts_known_variables),
 		cmocka_unit_test(template_check_names_unknown_variable),
+		cmocka_unit_test(
+		    rbldnsd_txt_puts_the_address_for_each_dollar),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,2 @@
+build-vg/obj/schema/log.o: schema/log.c schema/log.h
+schema/log.h:

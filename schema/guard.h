@@ -1,0 +1,14 @@
+/* guard.h -- a clear last word when reading a damaged store faults. */
+#ifndef REPUTED_GUARD_H
+#define REPUTED_GUARD_H
+
+/*
+ * LMDB has no checksums: a store damaged behind its back (a bad copy, a
+ * disk error) can make reading the map fault. After the store is open,
+ * call this once: a SIGBUS or SIGSEGV then prints one line naming the
+ * store and what to do, and exits with status 2 instead of dumping core.
+ * prog and store_path are copied.
+ */
+void	guard_store_faults(const char *prog, const char *store_path);
+
+#endif
