@@ -1,2 +1,0 @@
-build-vg/obj/schema/guard.o: schema/guard.c schema/guard.h
-schema/guard.h:

@@ -1,8 +1,0 @@
-build-vg/obj/schema/index_build.o: schema/index_build.c \
- schema/index_int.h schema/store_int.h schema/schema.h schema/cidr.h \
- schema/store.h
-schema/index_int.h:
-schema/store_int.h:
-schema/schema.h:
-schema/cidr.h:
-schema/store.h:

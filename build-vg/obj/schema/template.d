@@ -1,2 +1,0 @@
-build-vg/obj/schema/template.o: schema/template.c schema/template.h
-schema/template.h:
