@@ -2329,6 +2329,7 @@ ctl_check_verify(struct ctl *ctl, struct ctl_problems *p,
 	if (rc == 0 && (rc = store_stats(t, stats)) != 0)
 		goto fail;
 	store_txn_abort(t);
+	t = NULL;
 	if (rc == -EILSEQ || (rc == 0 && p->n > 0))
 		return CTL_NO;
 	if (rc == 0)
