@@ -34,11 +34,15 @@ for arg in "$@"; do
 done
 
 command -v valgrind >/dev/null || {
-	echo "valgrind.sh: valgrind is not installed (apt-get install valgrind)" >&2
+	echo "valgrind.sh: valgrind is not installed (apt-get install" \
+	    "valgrind)" >&2
 	exit 2
 }
 for p in dig kdig python3 curl; do
-	command -v "$p" >/dev/null || { echo "valgrind.sh: $p is missing" >&2; exit 2; }
+	if ! command -v "$p" >/dev/null; then
+		echo "valgrind.sh: $p is missing" >&2
+		exit 2
+	fi
 done
 
 # CFLAGS from the environment, so that the Makefile's own flags
@@ -289,7 +293,11 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 q +short 1.0.19.1.bl.test A
-if grep -q 127.0.0.9 "$T/q"; then ok "reload applied"; else bad "reload applied"; fi
+if grep -q 127.0.0.9 "$T/q"; then
+	ok "reload applied"
+else
+	bad "reload applied"
+fi
 cp "$CONF" "$T/good.conf"
 printf 'bogus = 1\n[zone broken\n' >>"$CONF"
 kill -HUP "$DAEMON_PID"

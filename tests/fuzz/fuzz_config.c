@@ -20,10 +20,11 @@ int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define CONF_FUZZ	"fuzz_config"
 
 /* The file each input is written to, in a directory of its own under
- * /tmp (a tmpfs on most systems), removed at exit. */
+ * $TMPDIR or /tmp, removed at exit (not after a crash: run.sh points
+ * TMPDIR to build-fuzz/tmp/ and empties it). */
 static struct {
-	char	dir[64];
-	char	path[96];
+	char	dir[256];
+	char	path[300];
 } conf_fuzz;
 
 static void
@@ -42,7 +43,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	fh_init();
 	snprintf(conf_fuzz.dir, sizeof(conf_fuzz.dir), "%s/fuzz_config.XXXXXX",
-	    tmp != NULL && strlen(tmp) < 32 ? tmp : "/tmp");
+	    tmp != NULL && strlen(tmp) < 200 ? tmp : "/tmp");
 	if (mkdtemp(conf_fuzz.dir) == NULL)
 		fh_fail(CONF_FUZZ, "mkdtemp %s failed", conf_fuzz.dir);
 	snprintf(conf_fuzz.path, sizeof(conf_fuzz.path), "%s/reputed.conf",

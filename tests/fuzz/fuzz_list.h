@@ -68,8 +68,8 @@ fl_check_list(const char *target, const struct imp_list *l, int sorted)
 		FH_CHECK(target, len == r->reason_len && reason != NULL);
 		if (!sorted)
 			continue;
-		FH_CHECK(target, i == 0 || imp_prefix_cmp(&l->recs[i - 1].prefix,
-		    &r->prefix) < 0);
+		FH_CHECK(target, i == 0 ||
+		    imp_prefix_cmp(&l->recs[i - 1].prefix, &r->prefix) < 0);
 		FH_CHECK(target, imp_list_find(l, &r->prefix) == r);
 	}
 }

@@ -82,7 +82,7 @@ stat()
 }
 
 # save NAME BEFORE: copy the artifacts NAME made since BEFORE (a file
-# listing the older ones) to tests/fuzz/regress/NAME/.
+# listing the older ones) to tests/fuzz/regress/NAME/; print their paths.
 save()
 {
 	dir=tests/fuzz/regress/$1
@@ -93,6 +93,7 @@ save()
 		base=${a##*/"$1"-}
 		cp "$a" "$dir/$base"
 		echo "fuzz: $1: saved $dir/$base" >&2
+		echo "$dir/$base"
 	done
 }
 
@@ -110,6 +111,12 @@ for name in $targets; do
 	# shellcheck disable=SC2086
 	$CC $CFLAGS $WARN $SAN -fsanitize=fuzzer -o "$bin" "$src" \
 	    "$OUT/libfuzz.a" $LIBS
+	# Targets that need files make them under TMPDIR; a crash leaves
+	# them behind, so each target starts with an empty one.
+	rm -rf "$OUT/tmp"
+	mkdir -p "$OUT/tmp"
+	TMPDIR=$(cd "$OUT/tmp" && pwd)
+	export TMPDIR
 	seeds=tests/fuzz/corpus/$name
 	regress=tests/fuzz/regress/$name
 	work=$OUT/corpus/$name
@@ -150,8 +157,12 @@ for name in $targets; do
 		result="no findings"
 	else
 		tail -n 60 "$log" >&2
-		save "$name" "$before"
-		result="FAILED (input saved in $regress/, log $log)"
+		saved=$(save "$name" "$before")
+		if [ -n "$saved" ]; then
+			result="FAILED (input saved in $regress/, log $log)"
+		else
+			result="FAILED before any input (log $log)"
+		fi
 		status=1
 	fi
 	rm -f "$before"

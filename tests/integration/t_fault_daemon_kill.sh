@@ -92,7 +92,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	if [ "$ms" -le "$LIMIT_MS" ]; then
 		pass "round $r: restarted and answering in $ms ms"
 	else
-		fail "round $r: restarted and answering in $ms ms (over $LIMIT_MS)"
+		fail "round $r: restarted and answering in $ms ms" \
+		    "(over $LIMIT_MS)"
 	fi
 	answers_ok
 	if grep -qiE 'error|corrupt|panic' "$REPUTED_LOG"; then

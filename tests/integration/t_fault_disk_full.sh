@@ -61,7 +61,8 @@ free_kb()
 old_data_served()
 {
 	expect_exit 0 ctl query 1.10.16.1 bl.test
-	expect_contains "$OUT" "127.0.0.2" "$1: reputectl query still lists 1.10.16.1"
+	expect_contains "$OUT" "127.0.0.2" \
+	    "$1: reputectl query still lists 1.10.16.1"
 	expect_exit 1 ctl query "$SFS_IP" bl.test
 	expect_a "$LISTED" 127.0.0.2
 	expect_txt "$LISTED" "drop SBL256894"

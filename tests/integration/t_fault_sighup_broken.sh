@@ -68,17 +68,22 @@ log "SIGHUP with four errors on four lines"
 a=$(grep -n '^\[source drop2\]' "$CONF" | cut -d: -f1)
 hup
 expect_match "$NEW" "reload failed" "the refusal is logged"
-expect_match "$NEW" "reputed.conf:$((a + 1)): .*code" "the bad code is logged with its line"
-expect_match "$NEW" "reputed.conf:$((a + 2)): .*colour" "the unknown key is logged with its line"
-expect_match "$NEW" "reputed.conf:$((a + 3)): " "the syntax error is logged with its line"
-expect_match "$NEW" "reputed.conf:$((a + 4)): .*nosuch" "the unknown source is logged with its zone's line"
+expect_match "$NEW" "reputed.conf:$((a + 1)): .*code" \
+    "the bad code is logged with its line"
+expect_match "$NEW" "reputed.conf:$((a + 2)): .*colour" \
+    "the unknown key is logged with its line"
+expect_match "$NEW" "reputed.conf:$((a + 3)): " \
+    "the syntax error is logged with its line"
+expect_match "$NEW" "reputed.conf:$((a + 4)): .*nosuch" \
+    "the unknown source is logged with its zone's line"
 expect_not_contains "$NEW" "reloaded" "nothing is reloaded"
 still_old "four errors"
 
 log "SIGHUP with the file gone"
 mv "$CONF" "$T/away.conf"
 hup
-expect_match "$NEW" "reload failed.*(No such file|cannot)" "a missing file is refused, saying why"
+expect_match "$NEW" "reload failed.*(No such file|cannot)" \
+    "a missing file is refused, saying why"
 still_old "file gone"
 
 log "SIGHUP with the file unreadable"
