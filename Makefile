@@ -31,7 +31,8 @@ BENCH    = $(BUILD)/bench_store
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
-.PHONY: all deps test unit integration bench run install clean sanitize fuzz
+.PHONY: all deps test unit integration bench run install clean sanitize fuzz \
+        valgrind
 all: $(PROGS)
 
 $(BUILD)/obj/%.o: %.c
@@ -88,9 +89,15 @@ run: deps
 	@tools/run-sample.sh $(BUILD)
 
 sanitize: deps
-	@$(MAKE) --no-print-directory BUILD=build-san \
-	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
-	    LDFLAGS="-fsanitize=address,undefined" test
+	@CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=address,undefined" \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    $(MAKE) --no-print-directory BUILD=build-san test
+
+# Every program under valgrind's memcheck (a build with a 1 GiB map).
+valgrind:
+	@tools/install-deps.sh --valgrind
+	@tests/valgrind.sh
 
 # libFuzzer targets (clang), each run for FUZZ_TIME seconds.
 FUZZ_TIME ?= 60
@@ -106,6 +113,6 @@ install: all
 	install -m 644 contrib/* $(DESTDIR)$(PREFIX)/share/doc/reputed/contrib/
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz build-vg
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -274,7 +274,13 @@ open_store(struct importer *im)
 			log_warnx("store %s: %s", db, store_strerror(rc));
 		return rc;
 	}
-	guard_store_faults("reputed-import", db);
+	{
+		const void *map;
+		size_t len;
+
+		store_map_range(im->st, &map, &len);
+		guard_store_faults("reputed-import", db, map, len);
+	}
 	snprintf(path, sizeof(path), "%s/import.lock", db);
 	if ((im->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC,
 	    0644)) == -1) {

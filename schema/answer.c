@@ -193,7 +193,7 @@ answer_add_source_txt(struct answer *out, const struct rp_addr *a,
 {
 	struct template_vars v;
 	char ip[RP_CIDR_STRLEN], txt[ANSWER_TXT_LEN];
-	const char *r = e->reason, *end = r + e->reason_len, *nl;
+	const char *r = e->reason, *end, *nl;
 
 	memset(&v, 0, sizeof(v));
 	v.source = as->src->name;
@@ -202,16 +202,22 @@ answer_add_source_txt(struct answer *out, const struct rp_addr *a,
 	v.last_seen = e->last_seen;
 	v.expires = e->expires;
 	v.code = as->code;
-	do {
-		nl = e->reason_len > 0 ? memchr(r, '\n', (size_t)(end - r)) :
-		    NULL;
-		v.reason = r;
-		v.reason_len = e->reason_len > 0 ? (size_t)((nl ? nl : end) -
-		    r) : 0;
+	if (e->reason_len == 0 || r == NULL) {
 		template_expand(as->src->txt, &v, txt, sizeof(txt));
 		answer_add_txt(out, txt);
+		return;
+	}
+	end = r + e->reason_len;
+	for (;;) {
+		nl = memchr(r, '\n', (size_t)(end - r));
+		v.reason = r;
+		v.reason_len = (size_t)((nl != NULL ? nl : end) - r);
+		template_expand(as->src->txt, &v, txt, sizeof(txt));
+		answer_add_txt(out, txt);
+		if (nl == NULL)
+			break;
 		r = nl + 1;
-	} while (nl != NULL);
+	}
 }
 
 /* A source listing a by ASN or country: its entry is at hand. */

@@ -67,6 +67,19 @@ store_strerror(int rc)
 	}
 }
 
+void
+store_map_range(const struct store *st, const void **addr, size_t *len)
+{
+	MDB_envinfo info;
+
+	*addr = NULL;
+	*len = 0;
+	if (mdb_env_info(st->env, &info) == 0) {
+		*addr = info.me_mapaddr;
+		*len = info.me_mapsize;
+	}
+}
+
 uint32_t
 store_schema_version(void)
 {

@@ -89,6 +89,10 @@ struct store_event {
 int	store_open(struct store **out, const char *dir, unsigned flags);
 void	store_close(struct store *st);		/* accepts NULL */
 
+/* Where the store's map is in memory (for a fault handler). */
+void	store_map_range(const struct store *st, const void **addr,
+	    size_t *len);
+
 /* Text for a negative code returned by any store_ function. */
 const char *store_strerror(int rc);
 

@@ -191,7 +191,13 @@ server_open_store(struct server *srv, char *why, size_t len)
 		return rc;
 	}
 	srv->st = st;
-	guard_store_faults("reputed", path);
+	{
+		const void *map;
+		size_t maplen;
+
+		store_map_range(st, &map, &maplen);
+		guard_store_faults("reputed", path, map, maplen);
+	}
 	if ((rc = store_txn_begin(st, 0, &srv->txn)) != 0 ||
 	    (rc = store_serial(srv->txn, &serial, &changed)) != 0) {
 		snprintf(why, len, "%s: cannot read the store: %s", path,

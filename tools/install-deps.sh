@@ -13,7 +13,9 @@ for arg in "$@"; do
 	case $arg in
 	--bench) PKGS="$PKGS dnsperf rbldnsd" ;;
 	--fuzz) PKGS="$PKGS clang libclang-rt-14-dev" ;;
-	*) echo "usage: install-deps.sh [--bench] [--fuzz]" >&2; exit 2 ;;
+	--valgrind) PKGS="$PKGS valgrind" ;;
+	*) echo "usage: install-deps.sh [--bench] [--fuzz] [--valgrind]" >&2
+	   exit 2 ;;
 	esac
 done
 missing=""

@@ -301,6 +301,17 @@ ctl_version_error(const char *path, const struct store *st, int rc)
 		    path, store_strerror(rc), store_schema_version());
 }
 
+/* Name the store if reading its map faults (a damaged file). */
+static void
+ctl_guard(const struct store *st, const char *path)
+{
+	const void *map;
+	size_t len;
+
+	store_map_range(st, &map, &len);
+	guard_store_faults("reputectl", path, map, len);
+}
+
 /* Say why store_open() failed; st is what it left in *out, if any. */
 static void
 ctl_store_error(const char *path, const struct store *st, int rc)
@@ -323,7 +334,7 @@ ctl_open_store(struct ctl *ctl, unsigned flags)
 
 	if ((rc = store_open(&st, path, flags)) == 0) {
 		ctl->st = st;
-		guard_store_faults("reputectl", path);
+		ctl_guard(st, path);
 		return 0;
 	}
 	ctl_store_error(path, st, rc);
@@ -2362,7 +2373,7 @@ ctl_check_store(struct ctl *ctl, json_t **jstore)
 		store_close(st);
 		res = CTL_ERR;
 	} else {
-		guard_store_faults("reputectl", p.path);
+		ctl_guard(st, p.path);
 		ctl->st = st;
 		res = ctl_check_verify(ctl, &p, &stats);
 		if (res == CTL_OK && !ctl->json)
