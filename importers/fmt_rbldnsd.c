@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "formats.h"
 #include "store.h"
 
@@ -426,38 +427,6 @@ rbl_default(struct imp_parser *p, struct rbl_state *s, char *line)
 
 /* ---- Special lines ------------------------------------------------------ */
 
-/* rbldnsd's time: digits with an optional unit (s, m, h, d, w), possibly
- * several ("1h30m"). 0 with *out in seconds, or -1. */
-static int
-rbl_time(const char *s, uint32_t *out)
-{
-	unsigned long long total = 0, n, unit;
-	char *e;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	while (*s != '\0') {
-		if (!isdigit((unsigned char)*s))
-			return -1;
-		n = strtoull(s, &e, 10);
-		switch (tolower((unsigned char)*e)) {
-		case 's': unit = 1; e++; break;
-		case 'm': unit = 60; e++; break;
-		case 'h': unit = 3600; e++; break;
-		case 'd': unit = 86400; e++; break;
-		case 'w': unit = 604800; e++; break;
-		case '\0': unit = 1; break;
-		default: return -1;
-		}
-		total += n * unit;
-		if (n > 0xffffffffull || total > 0xffffffffull)
-			return -1;
-		s = e;
-	}
-	*out = (uint32_t)total;
-	return 0;
-}
-
 /* A name of $SOA or $NS, without its final dot. */
 static const char *
 rbl_dname(char *t)
@@ -486,10 +455,10 @@ rbl_soa(struct imp_parser *p, struct rbl_state *s, char **tok, int n)
 		return;
 	}
 	serial = strtoul(tok[4], &e, 10);
-	if (n != 9 || rbl_time(tok[1], &v[0]) != 0 || *e != '\0' ||
+	if (n != 9 || cfg_parse_rbldnsd_time(tok[1], &v[0]) != 0 || *e != '\0' ||
 	    !isdigit((unsigned char)*tok[4]) || serial > 0xfffffffful ||
-	    rbl_time(tok[5], &v[1]) != 0 || rbl_time(tok[6], &v[2]) != 0 ||
-	    rbl_time(tok[7], &v[3]) != 0 || rbl_time(tok[8], &v[4]) != 0) {
+	    cfg_parse_rbldnsd_time(tok[5], &v[1]) != 0 || cfg_parse_rbldnsd_time(tok[6], &v[2]) != 0 ||
+	    cfg_parse_rbldnsd_time(tok[7], &v[3]) != 0 || cfg_parse_rbldnsd_time(tok[8], &v[4]) != 0) {
 		imp_warn(p, "invalid $SOA line, ignored");
 		return;
 	}
@@ -512,7 +481,7 @@ rbl_ns(struct imp_parser *p, struct rbl_state *s, char **tok, int n)
 
 	if (s->ns || s->type == RBL_LIST)
 		return;
-	if (n < 2 || rbl_time(tok[1], &ttl) != 0) {
+	if (n < 2 || cfg_parse_rbldnsd_time(tok[1], &ttl) != 0) {
 		imp_warn(p, "invalid $NS line, ignored");
 		return;
 	}
@@ -584,7 +553,7 @@ rbl_special(struct imp_parser *p, struct rbl_state *s, char *line)
 	if (strcmp(tok[0], "$NS") == 0 || strcmp(tok[0], "$NAMESERVER") == 0)
 		rbl_ns(p, s, tok, n);
 	else if (strcmp(tok[0], "$TTL") == 0) {
-		if (n != 2 || rbl_time(tok[1], &ttl) != 0)
+		if (n != 2 || cfg_parse_rbldnsd_time(tok[1], &ttl) != 0)
 			imp_warn(p, "invalid $TTL, ignored");
 		else
 			imp_meta_set(p, "ttl", "%u", ttl);

@@ -2115,3 +2115,33 @@ cfg_size_str(uint64_t bytes, char *buf, size_t len)
 	snprintf(buf, len, "%" PRIu64, bytes);
 	return buf;
 }
+
+int
+cfg_parse_rbldnsd_time(const char *s, uint32_t *out)
+{
+	unsigned long long total = 0, n, unit;
+	char *e;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	while (*s != '\0') {
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		n = strtoull(s, &e, 10);
+		switch (tolower((unsigned char)*e)) {
+		case 's': unit = 1; e++; break;
+		case 'm': unit = 60; e++; break;
+		case 'h': unit = 3600; e++; break;
+		case 'd': unit = 86400; e++; break;
+		case 'w': unit = 604800; e++; break;
+		case '\0': unit = 1; break;
+		default: return -1;
+		}
+		total += n * unit;
+		if (n > UINT32_MAX || total > UINT32_MAX)
+			return -1;
+		s = e;
+	}
+	*out = (uint32_t)total;
+	return 0;
+}

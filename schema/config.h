@@ -207,6 +207,11 @@ int	cfg_catalog_path(const struct cfg *cfg, char *buf, size_t len);
 /* Parse "90", "45s", "30m", "12h", "7d", "2w" into seconds. 0 or -EINVAL. */
 int	cfg_parse_duration(const char *s, int64_t *out);
 
+/* rbldnsd's time syntax: digits with an optional unit (s m h d w),
+ * possibly several ("1h30m"), at most 2^32-1 seconds. 0 or -1. Shared by
+ * the rbldnsd data format and `reputed --rbldnsd`'s -t and -c options. */
+int	cfg_parse_rbldnsd_time(const char *s, uint32_t *out);
+
 /* Print seconds back in the largest exact unit ("12h"). */
 char	*cfg_duration_str(int64_t secs, char *buf, size_t len);
 

@@ -168,38 +168,6 @@ rbl_usage(FILE *f)
 
 /* ---- Command line ------------------------------------------------------- */
 
-/* rbldnsd's time: digits with an optional unit (s m h d w), possibly
- * several ("1h30m"). 0 with *out in seconds, or -1. */
-static int
-rbl_time(const char *s, uint32_t *out)
-{
-	unsigned long long total = 0, n, unit;
-	char *e;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	while (*s != '\0') {
-		if (!isdigit((unsigned char)*s))
-			return -1;
-		n = strtoull(s, &e, 10);
-		switch (tolower((unsigned char)*e)) {
-		case 's': unit = 1; e++; break;
-		case 'm': unit = 60; e++; break;
-		case 'h': unit = 3600; e++; break;
-		case 'd': unit = 86400; e++; break;
-		case 'w': unit = 604800; e++; break;
-		case '\0': unit = 1; break;
-		default: return -1;
-		}
-		total += n * unit;
-		if (n > UINT32_MAX || total > UINT32_MAX)
-			return -1;
-		s = e;
-	}
-	*out = (uint32_t)total;
-	return 0;
-}
-
 /* -t defttl:minttl:maxttl, any part may be left out. */
 static int
 rbl_opt_ttl(struct rbl *r, const char *arg)
@@ -212,7 +180,7 @@ rbl_opt_ttl(struct rbl *r, const char *arg)
 	for (i = 0; i < 3 && s != NULL; i++) {
 		if ((colon = strchr(s, ':')) != NULL)
 			*colon++ = '\0';
-		if (*s != '\0' && rbl_time(s, field[i]) != 0)
+		if (*s != '\0' && cfg_parse_rbldnsd_time(s, field[i]) != 0)
 			return -1;
 		s = colon;
 	}
@@ -470,7 +438,7 @@ rbl_parse(struct rbl *r, int argc, char **argv)
 			}
 			break;
 		case 'c':
-			if (rbl_time(optarg, &r->check) != 0) {
+			if (cfg_parse_rbldnsd_time(optarg, &r->check) != 0) {
 				log_warnx("invalid -c '%s'", optarg);
 				bad = 1;
 			}
