@@ -1,9 +1,11 @@
 /* fmt_rbldnsd.c -- rbldnsd data files: format "rbldnsd" (IP entries with
  * ":A:TXT" values, "!" exclusions, "$SOA" and other special lines, read
  * as a list) and the dataset types "rbldnsd-ip4set", "-ip4tset",
- * "-ip4trie", "-ip6tset", "-ip6trie" and "-combined" (its $DATASET
- * blocks of those types), read exactly as rbldnsd reads them
- * (for `reputed --rbldnsd`; see docs/rbldnsd.md). */
+ * "-ip4trie", "-ip6tset", "-ip6trie", "-dnset", "-generic" (records of
+ * the zone, fmt_rbldnsd_generic.c) and "-combined" (its
+ * $DATASET blocks of those types), read exactly as rbldnsd reads them
+ * (for `reputed --rbldnsd`; see docs/rbldnsd.md), and "rbldnsd-acl", a
+ * client ACL whose actions are stored as codes (aclcode.h). */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -11,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aclcode.h"
 #include "config.h"
+#include "fmt_rbldnsd_generic.h"
 #include "formats.h"
 #include "store.h"
 
@@ -33,6 +37,9 @@ enum rbl_type {
 	RBL_IP4TRIE,
 	RBL_IP6TSET,
 	RBL_IP6TRIE,
+	RBL_DNSET,	/* domain names (RHSBL) */
+	RBL_GENERIC,	/* records of the zone (fmt_rbldnsd_generic.c) */
+	RBL_ACL,	/* "rbldnsd-acl": a client ACL; never in combined */
 	RBL_COMBINED	/* "rbldnsd-combined", outside the block it reads */
 };
 
@@ -43,7 +50,8 @@ static const struct {
 } rbl_types[] = {
 	{ "ip4set", RBL_IP4SET }, { "ip4tset", RBL_IP4TSET },
 	{ "ip4trie", RBL_IP4TRIE }, { "ip6tset", RBL_IP6TSET },
-	{ "ip6trie", RBL_IP6TRIE },
+	{ "ip6trie", RBL_IP6TRIE }, { "dnset", RBL_DNSET },
+	{ "generic", RBL_GENERIC },
 };
 
 struct rbl_state {
@@ -56,6 +64,10 @@ struct rbl_state {
 	size_t		def_txt_len;
 	char		def_txt[IMP_REASON_MAX];
 	size_t		def_file;	/* the input the default belongs to */
+	/* rbldnsd-acl: the default action's code (aclcode.h, host
+	 * order), 0 for ignore, or RBL_ACL_VALUE: def_a and def_txt
+	 * ("always listed"). Per file, as the default values. */
+	uint32_t	acl_def;
 	size_t		exclusions;
 	/* Dataset types only: what holds for the whole dataset, found by
 	 * rbl_begin() before the first line ("first definition wins"). */
@@ -405,6 +417,10 @@ rbl_default(struct imp_parser *p, struct rbl_state *s, char *line)
 
 	if ((rc = rbl_value(p, s, line, &v)) != 0)
 		return rc;
+	/* ":A" alone: rbldnsd gives a default line the built-in default's
+	 * TXT (none), not the TXT of the default line before it. */
+	if (v.txt == s->def_txt)
+		v.txt = NULL;
 	if (v.a != 0) {
 		s->def_a = v.a;
 		inet_ntop(AF_INET, &v.a, buf, sizeof(buf));
@@ -544,6 +560,12 @@ rbl_special(struct imp_parser *p, struct rbl_state *s, char *line)
 		tok[n++] = t;
 	if (n == 0)
 		return 0;
+	if (s->type == RBL_ACL && (strcmp(tok[0], "$SOA") == 0 ||
+	    strcmp(tok[0], "$NS") == 0 || strcmp(tok[0], "$NAMESERVER") == 0)) {
+		imp_warn(p, "invalid or unrecognized special entry '%.32s' "
+		    "(an acl has no $SOA or $NS)", tok[0]);
+		return 0;
+	}
 	if (strcmp(tok[0], "$SOA") == 0) {
 		rbl_soa(p, s, tok, n);
 		return 0;
@@ -748,6 +770,10 @@ rbl_typed_key(struct imp_parser *p, struct rbl_state *s, const char *key,
 		rbl_addr(a, &it->prefix.addr);
 		it->prefix.bits = 32;
 		return 0;
+	case RBL_ACL:		/* an ip6trie key, else an ip4trie one */
+		if (strchr(key, ':') != NULL)
+			return rbl_ip6key_exact(p, RBL_IP6TRIE, key, excl, it);
+		/* FALLTHROUGH */
 	case RBL_IP4TRIE:
 		if (strchr(key, '-') != NULL) {
 			imp_warn(p, "bad address '%.64s' (ip4trie takes no "
@@ -767,6 +793,127 @@ rbl_typed_key(struct imp_parser *p, struct rbl_state *s, const char *key,
 	return rc;
 }
 
+/* ---- rbldnsd-acl ------------------------------------------------------- */
+
+/* acl_def: the default A and TXT, not an action. */
+#define RBL_ACL_VALUE	0xffffffffu
+
+/* rbldnsd's action keywords (any case), after ':' or '=': the code of
+ * the action (aclcode.h), or 0 when s is not one. A keyword ends at the
+ * end, a ':', a blank or a comment. */
+static uint32_t
+rbl_acl_keyword(const char *s)
+{
+	static const struct {
+		const char	*name;
+		uint32_t	 code;
+	} kw[] = {
+		{ "ignore", ACLCODE_IGNORE_CODE },
+		{ "blackhole", ACLCODE_IGNORE_CODE },
+		{ "refuse", ACLCODE_REFUSE_CODE },
+		{ "empty", ACLCODE_EMPTY_CODE },
+		{ "pass", ACLCODE_PASS_CODE },
+	};
+	size_t i, n;
+
+	for (i = 0; i < sizeof(kw) / sizeof(kw[0]); i++) {
+		n = strlen(kw[i].name);
+		if (strncasecmp(s, kw[i].name, n) == 0 &&
+		    strchr(": \t#;", s[n]) != NULL)
+			return kw[i].code;
+	}
+	return 0;
+}
+
+/*
+ * An acl value: ":keyword" or "=keyword" sets *code to the action's;
+ * anything else is an A and TXT value (rbl_value(): ":A:TXT", plain
+ * TXT...), which lists every address for the client ("always listed"):
+ * then *code is RBL_ACL_VALUE and *v is the value. 0, or 1 after a
+ * warning.
+ */
+static int
+rbl_acl_value(struct imp_parser *p, struct rbl_state *s, char *val,
+    uint32_t *code, struct rbl_val *v)
+{
+	if ((*val == ':' || *val == '=') &&
+	    (*code = rbl_acl_keyword(val + 1)) != 0)
+		return 0;
+	if (*val == '=') {
+		imp_warn(p, "invalid keyword '%.32s' (ignore blackhole refuse "
+		    "empty pass)", val + 1);
+		return 1;
+	}
+	*code = RBL_ACL_VALUE;
+	return rbl_value(p, s, val, v);
+}
+
+/* A default line of an acl: an action, or the A and TXT of the entries
+ * that follow (which then list every address for their clients). */
+static int
+rbl_acl_default(struct imp_parser *p, struct rbl_state *s, char *line)
+{
+	uint32_t code;
+
+	if ((*line == ':' || *line == '=') &&
+	    (code = rbl_acl_keyword(line + 1)) != 0) {
+		s->acl_def = code;
+		return 0;
+	}
+	if (*line == '=') {
+		imp_warn(p, "invalid keyword '%.32s' (ignore blackhole refuse "
+		    "empty pass)", line + 1);
+		return 1;
+	}
+	s->acl_def = RBL_ACL_VALUE;
+	return rbl_default(p, s, line);
+}
+
+/*
+ * An acl entry's value in rest (or the default action): an action is
+ * stored as its code (aclcode.h), "always listed" as the entry's A (when
+ * not 127.0.0.2, the source's) and TXT, as for a listing. An A in
+ * 0.0.0.0/8 would read as an action: the line is skipped.
+ */
+static int
+rbl_acl_item(struct imp_parser *p, struct rbl_state *s, char *rest,
+    struct imp_item *it)
+{
+	char buf[INET_ADDRSTRLEN];
+	struct rbl_val v;
+	uint32_t code = s->acl_def != 0 ? s->acl_def : ACLCODE_IGNORE_CODE;
+	uint32_t a;
+	int rc;
+
+	if (*rest != '\0' &&
+	    (rc = rbl_acl_value(p, s, rest, &code, &v)) != 0)
+		return rc;
+	if (code != RBL_ACL_VALUE) {
+		it->flags = STORE_F_CODE;
+		it->code = htonl(code);
+		return 0;
+	}
+	if (*rest == '\0' && (rc = rbl_value(p, s, rest, &v)) != 0)
+		return rc;
+	if (v.a == 0)
+		v.a = s->def_a;
+	a = v.a != 0 ? ntohl(v.a) : RBL_A2;
+	if (aclcode_reserved(a)) {
+		inet_ntop(AF_INET, &v.a, buf, sizeof(buf));
+		imp_warn(p, "A value %s is reserved in an acl (0.0.0.0/8 "
+		    "stores the actions), line skipped", buf);
+		return 1;
+	}
+	if (a != RBL_A2) {
+		it->flags = STORE_F_CODE;
+		it->code = htonl(a);
+	}
+	it->reason_len = rbl_txt(s, v.txt, v.txt_len, &it->reason);
+	return 0;
+}
+
+/* ---- Entries, continued ------------------------------------------------ */
+
 /* The A and TXT an entry of a dataset type gets from rest. */
 static int
 rbl_typed_value(struct imp_parser *p, struct rbl_state *s, char *rest,
@@ -776,6 +923,8 @@ rbl_typed_value(struct imp_parser *p, struct rbl_state *s, char *rest,
 	uint32_t a;
 	int rc;
 
+	if (s->type == RBL_ACL)
+		return rbl_acl_item(p, s, rest, it);
 	if (s->type == RBL_IP4TSET || s->type == RBL_IP6TSET) {
 		/* One value for the whole dataset; the entry's is ignored. */
 		v.a = s->tdef_a;
@@ -846,6 +995,107 @@ rbl_entry(struct imp_parser *p, struct rbl_state *s, char *line, int excl)
 	return imp_emit(p, &it);
 }
 
+/* ---- dnset: domain names ------------------------------------------------ */
+
+/*
+ * The name of a dnset key as rbldnsd reads it (its dns_ptodn()): "\c"
+ * is c, "\ddd" the byte ddd; empty labels vanish ("a..b." is "a.b"); a
+ * label has at most 63 bytes, the name 253. Writes the labels to out
+ * (NAME_TEXT_MAX + 1 bytes), "."-separated, and returns its length;
+ * 0 when there is no name, -1 when it is not one (rbldnsd's "invalid
+ * domain name"), -2 when a label holds a "." (written "\."), which a
+ * listing here cannot.
+ */
+static int
+rbl_dn_text(const char *k, char *out)
+{
+	size_t n = 0, label = 0;
+	unsigned c;
+	int dot_in_label = 0;
+
+	while ((c = (unsigned char)*k++) != '\0') {
+		if (c == '.') {
+			if (label > 0 && n < NAME_TEXT_MAX + 1)
+				out[n++] = '.';
+			label = 0;
+			continue;
+		}
+		if (c == '\\') {
+			if ((c = (unsigned char)*k++) == '\0')
+				break;
+			if (c >= '0' && c <= '9') {
+				c -= '0';
+				if (*k >= '0' && *k <= '9') {
+					c = c * 10 + (unsigned)(*k++ - '0');
+					if (*k >= '0' && *k <= '9') {
+						c = c * 10 +
+						    (unsigned)(*k++ - '0');
+						if (c > 255)
+							return -1;
+					}
+				}
+			}
+			dot_in_label |= c == '.';
+		}
+		if (++label > 63 || n >= NAME_TEXT_MAX)
+			return -1;
+		out[n++] = (char)c;
+	}
+	if (n > 0 && out[n - 1] == '.')
+		n--;
+	if (dot_in_label)
+		return -2;
+	return (int)n;
+}
+
+/*
+ * A dnset line: "name", "*.name" (the names below it), ".name" (it and
+ * the names below), each with an optional value, or with excl an
+ * exclusion of one of those forms ("!" and blanks already skipped). The
+ * name ends at the first blank: "a.example:2:x" is one name, as in
+ * rbldnsd. 0 when emitted, 1 after a warning.
+ */
+static int
+rbl_dn_entry(struct imp_parser *p, struct rbl_state *s, char *line,
+    int excl)
+{
+	char text[2 + NAME_TEXT_MAX + 1], *rest, *key = line;
+	struct rp_name name;
+	struct imp_item it;
+	size_t lead = 0;
+	int n, rc;
+
+	if (*key == '.')
+		lead = 1;
+	else if (key[0] == '*' && key[1] == '.')
+		lead = 2;
+	rest = key + lead + strcspn(key + lead, " \t");
+	if (*rest != '\0')
+		*rest++ = '\0';
+	memcpy(text, key, lead);
+	if ((n = rbl_dn_text(key + lead, text + lead)) <= 0 ||
+	    name_parse(text, lead + (size_t)n, &name) != 0) {
+		if (n == -2 || n > 0)
+			imp_warn(p, "domain name '%.64s' with a control byte, "
+			    "a blank or an escaped dot: not kept", key);
+		else
+			imp_warn(p, "invalid domain name '%.64s'", key);
+		return 1;
+	}
+	memset(&it, 0, sizeof(it));
+	it.name = &name;
+	name_key(&name, &it.prefix);
+	rest = imp_trim(rest);
+	if (*rest == '#' || *rest == ';')
+		*rest = '\0';		/* a comment: the default value */
+	if (excl) {
+		s->exclusions++;
+		it.flags = STORE_F_EXCLUDE;
+	} else if ((rc = rbl_typed_value(p, s, rest, &it)) != 0)
+		return rc;
+	return imp_emit(p, &it);
+}
+
 /* Is line a "$" special line ("#$", ";$" and ":$" are too, as in DJB's
  * rbldns files)? Returns where its "$" is, or NULL. */
 static char *
@@ -899,11 +1149,17 @@ rbl_dataset_line(struct imp_parser *p, struct rbl_state *s, char *args)
 	    t = strtok_r(NULL, " \t", &save))
 		tok[n++] = t;
 	s->block++;
+	if (n > 0 && strncmp(tok[0], "acl", 3) == 0 &&
+	    (tok[0][3] == '\0' || tok[0][3] == ':')) {
+		imp_warn(p, "$DATASET %s: dataset type 'acl' cannot be used "
+		    "inside combined data (rbldnsd refuses it too)", tok[0]);
+		return -EINVAL;
+	}
 	if (n < 2 || (type = rbl_type_of(tok[0])) < 0) {
 		imp_warn(p, "$DATASET %s: %s", n > 0 ? tok[0] : "",
 		    n < 2 ? "no subzone" : "a dataset type reputed does not "
 		    "read in combined data (ip4set ip4tset ip4trie ip6tset "
-		    "ip6trie are)");
+		    "ip6trie dnset generic are)");
 		return -EINVAL;
 	}
 	if (s->part == 0) {
@@ -921,7 +1177,8 @@ rbl_dataset_line(struct imp_parser *p, struct rbl_state *s, char *args)
 		s->def_a = 0;
 		s->def_has_txt = 0;
 		s->def_txt_len = 0;
-		p->dups = type == RBL_IP4SET ? IMP_DUPS_MERGE :
+		p->dups = type == RBL_IP4SET || type == RBL_DNSET ?
+		    IMP_DUPS_MERGE :
 		    type == RBL_IP4TRIE || type == RBL_IP6TRIE ?
 		    IMP_DUPS_FIRST : IMP_DUPS_EXCLUDE;
 	}
@@ -975,12 +1232,25 @@ rbl_parse_line(struct imp_parser *p, char *line, size_t len)
 		s->def_a = 0;
 		s->def_has_txt = 0;
 		s->def_txt_len = 0;
+		s->acl_def = 0;
 	}
 	if ((sp = rbl_is_special(line)) != NULL)
 		return rbl_special(p, s, sp);
 	if (*line == '#' || *line == ';')
 		return 0;
-	if (*line == ':' && !(s->type == RBL_IP6TRIE && line[1] == ':')) {
+	if (s->type == RBL_GENERIC)	/* every other line is a record */
+		return fmt_generic_line(p, line);
+	/* "::1" is an address; "=refuse" a default line. */
+	if (s->type == RBL_ACL && (*line == '=' ||
+	    (*line == ':' && line[1] != ':')))
+		return rbl_acl_default(p, s, line);
+	if (s->type == RBL_ACL && *line == '!') {
+		imp_warn(p, "invalid address '%.64s' (an acl has no "
+		    "exclusions)", line);
+		return 1;
+	}
+	if (*line == ':' && !((s->type == RBL_IP6TRIE || s->type == RBL_ACL) &&
+	    line[1] == ':')) {
 		if (s->type == RBL_IP4TSET || s->type == RBL_IP6TSET) {
 			if (line[1] != ':')
 				return 0;	/* read by rbl_begin() */
@@ -989,6 +1259,10 @@ rbl_parse_line(struct imp_parser *p, char *line, size_t len)
 		}
 		return rbl_default(p, s, line);
 	}
+	if (s->type == RBL_DNSET && *line == '!')
+		return rbl_dn_entry(p, s, imp_trim(line + 1), 1);
+	if (s->type == RBL_DNSET)
+		return rbl_dn_entry(p, s, line, 0);
 	if (*line == '!') {
 		if (s->type == RBL_IP4TSET) {
 			imp_warn(p, "ip4tset has no exclusions: '%.64s' "
@@ -1111,7 +1385,10 @@ RBL_BEGIN(rbl_begin_ip4tset, RBL_IP4TSET)
 RBL_BEGIN(rbl_begin_ip4trie, RBL_IP4TRIE)
 RBL_BEGIN(rbl_begin_ip6tset, RBL_IP6TSET)
 RBL_BEGIN(rbl_begin_ip6trie, RBL_IP6TRIE)
+RBL_BEGIN(rbl_begin_dnset, RBL_DNSET)
+RBL_BEGIN(rbl_begin_generic, RBL_GENERIC)
 RBL_BEGIN(rbl_begin_combined, RBL_COMBINED)
+RBL_BEGIN(rbl_begin_acl, RBL_ACL)
 
 static int
 rbl_finish(struct imp_parser *p, int aborted, char *err, size_t errlen)
@@ -1182,8 +1459,19 @@ RBL_TYPE_FORMAT(fmt_rbldnsd_ip6tset, "rbldnsd-ip6tset", rbl_begin_ip6tset,
     IMP_DUPS_EXCLUDE)
 RBL_TYPE_FORMAT(fmt_rbldnsd_ip6trie, "rbldnsd-ip6trie", rbl_begin_ip6trie,
     IMP_DUPS_FIRST)
+/* A dnset name answers every value given for it (as an ip4set cell),
+ * an exclusion of the same form winning. */
+RBL_TYPE_FORMAT(fmt_rbldnsd_dnset, "rbldnsd-dnset", rbl_begin_dnset,
+    IMP_DUPS_MERGE)
+/* generic: no entries, the zone's records (imp_stats.records). */
+RBL_TYPE_FORMAT(fmt_rbldnsd_generic, "rbldnsd-generic", rbl_begin_generic,
+    IMP_DUPS_EXCLUDE)
 /* combined: part N of the import (reputed-import --part N) is the N-th
  * $DATASET block, read by its type; part 0 is the common section, which
  * lists the blocks in the metadata "datasets". */
 RBL_TYPE_FORMAT(fmt_rbldnsd_combined, "rbldnsd-combined", rbl_begin_combined,
     IMP_DUPS_EXCLUDE)
+/* acl: a client ACL (ip4trie and ip6trie keys; the first line of a
+ * prefix wins), each entry's action stored as its code (aclcode.h). */
+RBL_TYPE_FORMAT(fmt_rbldnsd_acl, "rbldnsd-acl", rbl_begin_acl,
+    IMP_DUPS_FIRST)

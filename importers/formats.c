@@ -31,7 +31,10 @@ const struct imp_format *const imp_formats[] = {
 	&fmt_rbldnsd_ip4trie,
 	&fmt_rbldnsd_ip6tset,
 	&fmt_rbldnsd_ip6trie,
+	&fmt_rbldnsd_dnset,
 	&fmt_rbldnsd_combined,
+	&fmt_rbldnsd_acl,
+	&fmt_rbldnsd_generic,
 	NULL
 };
 
@@ -107,6 +110,40 @@ imp_meta_set(struct imp_parser *p, const char *key, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(m->value, sizeof(m->value), fmt, ap);
 	va_end(ap);
+}
+
+int
+imp_record_add(struct imp_parser *p, const char *line)
+{
+	struct imp_stats *st = p->stats;
+	size_t n = strlen(line), cap;
+	char *b;
+
+	if (st == NULL)
+		return 0;
+	if (st->records_len + n + 2 > st->records_cap) {
+		for (cap = st->records_cap ? st->records_cap : 1024;
+		    cap < st->records_len + n + 2; cap *= 2)
+			;
+		if ((b = realloc(st->records, cap)) == NULL)
+			return -ENOMEM;
+		st->records = b;
+		st->records_cap = cap;
+	}
+	memcpy(st->records + st->records_len, line, n);
+	st->records_len += n;
+	st->records[st->records_len++] = '\n';
+	st->records[st->records_len] = '\0';
+	st->nrecords++;
+	return 0;
+}
+
+void
+imp_stats_fini(struct imp_stats *st)
+{
+	free(st->records);
+	st->records = NULL;
+	st->records_len = st->records_cap = st->nrecords = 0;
 }
 
 const char *
@@ -492,18 +529,23 @@ list_reserve(struct imp_list *l, size_t more)
 	return 0;
 }
 
-/* Copy a reason into the arena; *off is where. Repeats of the previous
- * reason (IPsum's counts, one SBL id per split range) share its copy. */
+_Static_assert(IMP_MERGE_MAX <= UINT16_MAX && NAME_TEXT_MAX <= UINT8_MAX,
+    "struct imp_rec holds the lengths");
+
+/* Copy a reason (of a name record: its name, then its reason) into the
+ * arena; *off is where. Repeats of the previous record's (IPsum's
+ * counts, one SBL id per split range) share its copy. */
 static int
 arena_add(struct imp_list *l, const char *s, size_t len, uint32_t *off)
 {
 	static const size_t max = UINT32_MAX;
+	const struct imp_rec *prev = l->n > 0 ? &l->recs[l->n - 1] : NULL;
 	size_t cap;
 	char *a;
 
-	if (l->n > 0 && l->recs[l->n - 1].reason_len == len &&
-	    memcmp(l->arena + l->recs[l->n - 1].reason_off, s, len) == 0) {
-		*off = l->recs[l->n - 1].reason_off;
+	if (prev != NULL && (size_t)prev->name_len + prev->reason_len ==
+	    len && memcmp(l->arena + prev->reason_off, s, len) == 0) {
+		*off = prev->reason_off;
 		return 0;
 	}
 	if (len > max - l->alen)
@@ -544,8 +586,31 @@ add_prefix(const struct rp_cidr *c, void *arg)
 	r->flags = x->it->flags;
 	r->code = x->it->code;
 	r->reason_off = x->off;
-	r->reason_len = (uint32_t)x->it->reason_len;
+	r->reason_len = (uint16_t)x->it->reason_len;
+	if (x->it->name != NULL) {
+		r->name_kind = x->it->name->kind;
+		r->name_len = x->it->name->len;
+	}
 	return 0;
+}
+
+/* A name item: its name and reason are one copy in the arena. */
+static int
+list_add_name(struct imp_list *l, const struct imp_item *it)
+{
+	char blob[NAME_TEXT_MAX + IMP_REASON_MAX];
+	struct split_ctx x = { l, it, 0 };
+	size_t nlen = it->name->len;
+	int rc;
+
+	if (nlen == 0 || nlen > NAME_TEXT_MAX)
+		return -EINVAL;
+	memcpy(blob, it->name->text, nlen);
+	if (it->reason_len > 0)
+		memcpy(blob + nlen, it->reason, it->reason_len);
+	if ((rc = arena_add(l, blob, nlen + it->reason_len, &x.off)) != 0)
+		return rc;
+	return add_prefix(&it->prefix, &x);
 }
 
 int
@@ -557,6 +622,8 @@ imp_list_add(struct imp_list *l, const struct imp_item *it)
 
 	if (cut.reason_len > IMP_REASON_MAX)
 		cut.reason_len = IMP_REASON_MAX;
+	if (cut.name != NULL)
+		return list_add_name(l, &cut);
 	if (cut.reason_len > 0 &&
 	    (rc = arena_add(l, cut.reason, cut.reason_len, &x.off)) != 0)
 		return rc;
@@ -659,22 +726,25 @@ has_line(const char *text, size_t tlen, const char *line, size_t len)
 
 /*
  * IMP_DUPS_MERGE: o lists r's prefix too; its reason becomes another
- * line of r's (rbldnsd answers every value of an ip4set cell). Only the
- * first code stays: an entry has one. 0 or -ENOMEM.
+ * line of r's (rbldnsd answers every value of an ip4set cell or a dnset
+ * name). Only the first code stays: an entry has one. A name record's
+ * copy starts with its name (o's is the same). 0 or -ENOMEM.
  */
 static int
 rec_merge(struct imp_list *l, struct imp_rec *r, const struct imp_rec *o)
 {
-	size_t len = r->reason_len + 1 + o->reason_len;
+	size_t len = r->reason_len + 1 + o->reason_len, nlen = r->name_len;
+	const char *rr, *or;
+	size_t rlen, olen;
 	uint32_t off;
 	char *buf;
 	int rc;
 
-	if (o->reason_len == 0 || (r->reason_len > 0 &&
-	    has_line(l->arena + r->reason_off, r->reason_len,
-	    l->arena + o->reason_off, o->reason_len)))
+	rr = imp_list_reason(l, r, &rlen);
+	or = imp_list_reason(l, o, &olen);
+	if (olen == 0 || (rlen > 0 && has_line(rr, rlen, or, olen)))
 		return 0;
-	if (r->reason_len == 0) {
+	if (rlen == 0) {
 		r->reason_off = o->reason_off;
 		r->reason_len = o->reason_len;
 		return 0;
@@ -682,17 +752,17 @@ rec_merge(struct imp_list *l, struct imp_rec *r, const struct imp_rec *o)
 	if (len > IMP_MERGE_MAX)
 		return 0;
 	/* Built aside: arena_add() may move the arena. */
-	if ((buf = malloc(len)) == NULL)
+	if ((buf = malloc(nlen + len)) == NULL)
 		return -ENOMEM;
-	memcpy(buf, l->arena + r->reason_off, r->reason_len);
-	buf[r->reason_len] = '\n';
-	memcpy(buf + r->reason_len + 1, l->arena + o->reason_off,
-	    o->reason_len);
+	memcpy(buf, l->arena + r->reason_off, nlen + rlen);
+	buf[nlen + rlen] = '\n';
+	memcpy(buf + nlen + rlen + 1, or, olen);
+	len += nlen;
 	rc = arena_add(l, buf, len, &off);
 	free(buf);
 	if (rc == 0) {
 		r->reason_off = off;
-		r->reason_len = (uint32_t)len;
+		r->reason_len = (uint16_t)(len - nlen);
 	}
 	return rc;
 }
@@ -742,7 +812,15 @@ imp_list_reason(const struct imp_list *l, const struct imp_rec *r,
     size_t *len)
 {
 	*len = r->reason_len;
-	return r->reason_len ? l->arena + r->reason_off : "";
+	return r->reason_len ? l->arena + r->reason_off + r->name_len : "";
+}
+
+const char *
+imp_list_name(const struct imp_list *l, const struct imp_rec *r,
+    size_t *len)
+{
+	*len = r->name_kind ? r->name_len : 0;
+	return r->name_kind ? l->arena + r->reason_off : NULL;
 }
 
 const struct imp_rec *

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "cidr.h"
+#include "name.h"
 
 /* What imp_list_sort() keeps of records with equal prefixes. */
 enum imp_dups {
@@ -18,9 +19,11 @@ enum imp_dups {
 
 /*
  * One parsed item: a prefix, or a range lo-hi (is_range) that the sink
- * splits into prefixes. flags takes STORE_F_EXCLUDE and STORE_F_CODE
- * (then code is the item's own A value, network order). The reason is
- * borrowed from the line being parsed; copy it to keep it.
+ * splits into prefixes, or a domain name (name not NULL; its prefix is
+ * then name_key() of it, is_range 0). flags takes STORE_F_EXCLUDE and
+ * STORE_F_CODE (then code is the item's own A value, network order).
+ * The reason and the name are borrowed from the line being parsed; copy
+ * them to keep them.
  */
 struct imp_item {
 	struct rp_cidr	 prefix;
@@ -30,6 +33,7 @@ struct imp_item {
 	uint32_t	 code;
 	const char	*reason;	/* not NUL-terminated; may be NULL */
 	size_t		 reason_len;
+	const struct rp_name *name;	/* NULL: an address item */
 };
 
 /* Where items go: emit returns 0 to go on, a negative code to abort. */
@@ -146,7 +150,10 @@ extern const struct imp_format fmt_rbldnsd_ip4tset;
 extern const struct imp_format fmt_rbldnsd_ip4trie;
 extern const struct imp_format fmt_rbldnsd_ip6tset;
 extern const struct imp_format fmt_rbldnsd_ip6trie;
+extern const struct imp_format fmt_rbldnsd_dnset;
 extern const struct imp_format fmt_rbldnsd_combined;
+extern const struct imp_format fmt_rbldnsd_generic;
+extern const struct imp_format fmt_rbldnsd_acl;
 
 /* The format called name, or NULL. */
 const struct imp_format *imp_format_find(const char *name);
@@ -266,10 +273,22 @@ struct imp_stats {
 	struct imp_meta meta[IMP_META_MAX];
 	size_t	nnotes;		/* notices; the first IMP_NOTE_MAX kept */
 	char	notes[IMP_NOTE_MAX][IMP_NOTE_LEN];
+	/* rbldnsd-generic: the zone's static records the body holds, one
+	 * "OWNER TTL TYPE VALUE" line each ("\n"-terminated; config.h
+	 * syntax), or NULL. malloc'd: imp_stats_fini() frees it. */
+	char	*records;
+	size_t	records_len, records_cap, nrecords;
 };
 
 /* The value recorded under key, or NULL. */
 const char *imp_stats_meta(const struct imp_stats *st, const char *key);
+
+/* Add a static record (one line, no newline) to the body's records
+ * (imp_stats.records). 0, or -ENOMEM. */
+int	imp_record_add(struct imp_parser *p, const char *line);
+
+/* Free what st holds (its records); st may be zeroed. */
+void	imp_stats_fini(struct imp_stats *st);
 
 /*
  * Parse a whole body with fmt, handing items to sink. body must be
@@ -291,14 +310,18 @@ int	imp_parse_body(const struct imp_format *fmt, const char *path,
  * A sorted, de-duplicated set of prefixes with their reasons, the
  * parsed form of one body. Reasons live in one arena: read them with
  * imp_list_reason(). state is free for the importer's bookkeeping.
+ * A record of a domain name (name_kind not 0) keeps its name in the
+ * arena too, just before its reason: read it with imp_list_name().
  */
 struct imp_rec {
 	struct rp_cidr	prefix;
 	uint8_t		flags;		/* STORE_F_EXCLUDE, _CODE */
 	uint8_t		state;
 	uint32_t	code;
-	uint32_t	reason_off;
-	uint32_t	reason_len;
+	uint32_t	reason_off;	/* of the name, then the reason */
+	uint16_t	reason_len;	/* at most IMP_MERGE_MAX */
+	uint8_t		name_kind;	/* 0: an address; else enum name_kind */
+	uint8_t		name_len;
 };
 
 /* Longer reasons are cut here (the store keeps at most 4096 bytes, and
@@ -334,6 +357,12 @@ int	imp_list_sort(struct imp_list *l);
 
 /* The reason of r (not NUL-terminated), and its length in *len. */
 const char *imp_list_reason(const struct imp_list *l,
+	    const struct imp_rec *r, size_t *len);
+
+/* The name of a record of a domain name (lower case, not NUL-terminated,
+ * its kind in r->name_kind) and its length in *len; NULL (and 0) for an
+ * address record. */
+const char *imp_list_name(const struct imp_list *l,
 	    const struct imp_rec *r, size_t *len);
 
 /* Binary search of a sorted list; NULL when prefix is not in it. */

@@ -30,9 +30,11 @@ struct old {
 	struct rp_cidr	prefix;
 	uint8_t		flags;
 	uint8_t		action;		/* enum old_action */
+	uint8_t		name_kind;	/* a name entry's; 0: an address */
 	uint32_t	code;
 	int64_t		first_seen, last_seen, expires;
 	size_t		reason_off, reason_len;
+	size_t		name_off, name_len;
 };
 
 /* Everything one source's import holds. */
@@ -344,6 +346,8 @@ job_parse(struct job *j)
 	j->res->rejected = (uint32_t)j->stats.rejected;
 	j->res->nmeta = j->stats.nmeta;
 	memcpy(j->res->meta, j->stats.meta, sizeof(j->res->meta));
+	j->res->records = j->stats.records;	/* now the caller's */
+	j->stats.records = NULL;
 	/* The body is no longer needed: give its memory back early (the
 	 * validators stay for the status). */
 	free(j->fr.body);
@@ -415,12 +419,13 @@ merge_differs(const struct job *j, const struct imp_rec *r,
 	    (len > 0 && memcmp(reason, e->reason, len) != 0);
 }
 
-/* Remember a held entry with its action, copying its reason. */
+/* Remember a held entry with its action, copying its reason (and the
+ * name of a name entry). */
 static int
 old_push(struct job *j, const struct store_entry *e, enum old_action a)
 {
+	size_t cap, need = e->reason_len + e->name_len;
 	struct old *o;
-	size_t cap;
 	void *p;
 
 	if (j->nold == j->oldcap) {
@@ -430,9 +435,9 @@ old_push(struct job *j, const struct store_entry *e, enum old_action a)
 		j->old = p;
 		j->oldcap = cap;
 	}
-	if (j->alen + e->reason_len > j->acap) {
+	if (j->alen + need > j->acap) {
 		cap = j->acap ? j->acap : 4096;
-		while (cap < j->alen + e->reason_len)
+		while (cap < j->alen + need)
 			cap *= 2;
 		if ((p = realloc(j->arena, cap)) == NULL)
 			return -ENOMEM;
@@ -452,6 +457,12 @@ old_push(struct job *j, const struct store_entry *e, enum old_action a)
 	if (e->reason_len > 0)
 		memcpy(j->arena + j->alen, e->reason, e->reason_len);
 	j->alen += e->reason_len;
+	o->name_kind = e->prefix.addr.family == RP_AF_NAME ? e->name_kind : 0;
+	o->name_off = j->alen;
+	o->name_len = o->name_kind ? e->name_len : 0;
+	if (o->name_len > 0)
+		memcpy(j->arena + j->alen, e->name, o->name_len);
+	j->alen += o->name_len;
 	return 0;
 }
 
@@ -516,7 +527,9 @@ apply_old(struct job *j, struct store_txn *t, const struct old *o)
 	    .source_id = j->source_id, .flags = o->flags, .code = o->code,
 	    .first_seen = o->first_seen, .last_seen = o->last_seen,
 	    .expires = o->expires, .reason = j->arena + o->reason_off,
-	    .reason_len = o->reason_len };
+	    .reason_len = o->reason_len, .name_kind = o->name_kind,
+	    .name = o->name_kind ? j->arena + o->name_off : NULL,
+	    .name_len = o->name_len };
 	int rc;
 
 	switch (o->action) {
@@ -525,9 +538,10 @@ apply_old(struct job *j, struct store_txn *t, const struct old *o)
 		j->res->removed++;
 		if ((rc = store_entry_del(t, j->source_id, &o->prefix)) != 0)
 			return rc;
-		return store_history_add(t, o->action == OLD_DELIST ?
+		return store_history_add_name(t, o->action == OLD_DELIST ?
 		    STORE_EV_DELISTED : STORE_EV_EXPIRED, j->source_id,
-		    &o->prefix, e.reason, e.reason_len, j->now);
+		    &o->prefix, e.name_kind, e.name, e.name_len, e.reason,
+		    e.reason_len, j->now);
 	case OLD_GRACE:
 		/* Only for display: when the entry will be gone. */
 		e.expires = o->last_seen + j->src->expire;
@@ -554,6 +568,8 @@ apply_rec(struct job *j, struct store_txn *t, size_t i)
 	if (r->state == REC_MANUAL)
 		return 0;	/* done by apply_old() */
 	e.reason = imp_list_reason(&j->list, r, &e.reason_len);
+	e.name_kind = r->name_kind;
+	e.name = imp_list_name(&j->list, r, &e.name_len);
 	if ((rc = store_entry_put(t, &e, NULL)) != 0)
 		return rc;
 	if (r->state == REC_SAME) {
@@ -565,9 +581,9 @@ apply_rec(struct job *j, struct store_txn *t, size_t i)
 		j->changed++;
 	} else
 		j->res->added++;
-	return store_history_add(t, r->state == REC_NEW ? STORE_EV_LISTED :
-	    STORE_EV_CHANGED, j->source_id, &r->prefix, e.reason,
-	    e.reason_len, j->now);
+	return store_history_add_name(t, r->state == REC_NEW ?
+	    STORE_EV_LISTED : STORE_EV_CHANGED, j->source_id, &r->prefix,
+	    e.name_kind, e.name, e.name_len, e.reason, e.reason_len, j->now);
 }
 
 /* Merge the list into the held entries; refuses a large shrink

@@ -34,6 +34,10 @@ struct imp_result {
 	/* What the body said about itself (formats.h lists the keys). */
 	size_t		nmeta;
 	struct imp_meta	meta[IMP_META_MAX];
+	/* The static records the body holds (rbldnsd-generic), "\n"-
+	 * terminated lines, or NULL; malloc'd, the caller frees it (after
+	 * a failure too). */
+	char		*records;
 };
 
 /*

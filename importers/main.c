@@ -325,9 +325,17 @@ print_meta(const char *name, const struct imp_result *res)
 {
 	size_t i;
 
+	const char *r, *nl;
+
 	for (i = 0; i < res->nmeta && i < IMP_META_MAX; i++)
 		printf("meta\t%s\t%s\t%s\n", name, res->meta[i].key,
 		    res->meta[i].value);
+	/* A zone's static records (rbldnsd generic data), one a line. */
+	for (r = res->records; r != NULL && *r != '\0'; r = nl + 1) {
+		if ((nl = strchr(r, '\n')) == NULL)
+			break;
+		printf("meta\t%s\trecord\t%.*s\n", name, (int)(nl - r), r);
+	}
 }
 
 /* Import one source unless it is not due. 0, or -1 if it failed. */
@@ -354,6 +362,7 @@ run_source(struct importer *im, const struct cfg_source *src, int check)
 	imp_result_print(src->name, rc, &res, stdout, stderr);
 	if (rc == 0 && im->a.print_meta)
 		print_meta(src->name, &res);
+	free(res.records);
 	fflush(stdout);
 	return rc == 0 ? 0 : -1;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "answer.h"
+#include "answer_int.h"
 #include "template.h"
 
 /* Hits fit on the stack up to here; more sources cost one malloc. */
@@ -85,6 +86,8 @@ answer_ctx_fini(struct answer_ctx *ctx)
 	ctx->nids = 0;
 	free(ctx->zgeo);
 	ctx->zgeo = NULL;
+	free(ctx->znames);
+	ctx->znames = NULL;
 }
 
 /* Make room for ids up to id; source ids are small and dense. */
@@ -106,7 +109,7 @@ answer_ctx_grow(struct answer_ctx *ctx, uint16_t id)
 }
 
 /* The configured source behind a store id; *out is NULL if none. */
-static int
+int
 answer_source_of(struct answer_ctx *ctx, struct store_txn *t, uint16_t id,
     const struct cfg_source **out)
 {
@@ -145,7 +148,7 @@ answer_test_point(const struct rp_addr *a)
 	return last == 1 ? ANSWER_POINT_UNLISTED : ANSWER_POINT_NONE;
 }
 
-static void
+void
 answer_add_code(struct answer *out, uint32_t code)
 {
 	size_t i;
@@ -158,7 +161,7 @@ answer_add_code(struct answer *out, uint32_t code)
 }
 
 /* An RRset holds no duplicates (RFC 2181 5), so neither does out. */
-static void
+void
 answer_add_txt(struct answer *out, const char *txt)
 {
 	size_t i;
@@ -171,7 +174,7 @@ answer_add_txt(struct answer *out, const char *txt)
 	memcpy(out->txt[out->ntxt++], txt, strlen(txt) + 1);
 }
 
-static void
+void
 answer_set_test_point(struct answer *out, unsigned flags)
 {
 	static const uint8_t listed[4] = { 127, 0, 0, 2 };
@@ -184,20 +187,21 @@ answer_set_test_point(struct answer *out, unsigned flags)
 		answer_add_txt(out, ANSWER_TEST_TXT);
 }
 
-/* The TXT of one listing source, from its template and entry e. A
- * reason of several lines (an rbldnsd ip4set address given several
+/* The TXT of one listing source, from its template and entry e, with
+ * subject ("$ip", rbldnsd's "$") the address queried or the name listed.
+ * A reason of several lines (an rbldnsd ip4set address given several
  * values) gives one TXT per line. */
-static void
-answer_add_source_txt(struct answer *out, const struct rp_addr *a,
+void
+answer_add_source_txt(struct answer *out, const char *subject,
     const struct answer_source *as, const struct store_entry *e)
 {
 	struct template_vars v;
-	char ip[RP_CIDR_STRLEN], txt[ANSWER_TXT_LEN];
+	char txt[ANSWER_TXT_LEN];
 	const char *r = e->reason, *end, *nl;
 
 	memset(&v, 0, sizeof(v));
 	v.source = as->src->name;
-	v.ip = cidr_addr_str(a, ip);
+	v.ip = subject;
 	v.first_seen = e->first_seen;
 	v.last_seen = e->last_seen;
 	v.expires = e->expires;
@@ -227,8 +231,10 @@ answer_add_geo(struct answer *out, const struct rp_addr *a,
 {
 	struct answer_source *as = &out->sources[out->nsources++];
 	const struct store_entry *e = &m->geo->e;
+	char ip[RP_CIDR_STRLEN];
 
 	as->src = m->src;
+	as->name[0] = '\0';
 	as->prefix = e->prefix;
 	as->network = m->geo->net;
 	as->flags = e->flags;
@@ -237,7 +243,7 @@ answer_add_geo(struct answer *out, const struct rp_addr *a,
 		as->code = e->code;
 	answer_add_code(out, as->code);
 	if (m->src->txt != NULL && !(flags & ANSWER_NO_TXT))
-		answer_add_source_txt(out, a, as, e);
+		answer_add_source_txt(out, cidr_addr_str(a, ip), as, e);
 }
 
 /* Record one listing source: its code, and its TXT from the entry. */
@@ -247,6 +253,7 @@ answer_add_source(struct answer *out, struct store_txn *t,
 {
 	struct answer_source *as = &out->sources[out->nsources];
 	struct store_entry e;
+	char ip[RP_CIDR_STRLEN];
 	int rc;
 
 	if (m->geo != NULL) {
@@ -254,6 +261,7 @@ answer_add_source(struct answer *out, struct store_txn *t,
 		return 0;
 	}
 	as->src = m->src;
+	as->name[0] = '\0';
 	as->flags = m->hit->flags;
 	as->prefix.addr = *a;
 	as->prefix.bits = m->hit->bits;
@@ -276,7 +284,7 @@ answer_add_source(struct answer *out, struct store_txn *t,
 	out->nsources++;
 	answer_add_code(out, as->code);
 	if (m->src->txt != NULL && !(flags & ANSWER_NO_TXT))
-		answer_add_source_txt(out, a, as, &e);
+		answer_add_source_txt(out, cidr_addr_str(a, ip), as, &e);
 	return 0;
 }
 

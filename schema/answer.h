@@ -8,6 +8,7 @@
 #include "cidr.h"
 #include "config.h"
 #include "geo.h"
+#include "name.h"
 #include "store.h"
 
 /* A zone answers from at most this many sources, so nothing overflows. */
@@ -31,12 +32,14 @@
  */
 struct answer_id;
 struct answer_zgeo;
+struct answer_zname;
 struct answer_ctx {
 	const struct cfg	*cfg;
 	struct answer_id	*ids;		/* indexed by source id */
 	size_t			 nids;
 	struct geo		*geo;		/* not owned; may be NULL */
 	struct answer_zgeo	*zgeo;		/* indexed as cfg->zones */
+	struct answer_zname	*znames;	/* indexed as cfg->zones */
 };
 
 void	answer_ctx_init(struct answer_ctx *ctx, const struct cfg *cfg);
@@ -55,6 +58,8 @@ struct answer_source {
 	struct rp_cidr		 network;
 	uint32_t		 code;		/* network byte order */
 	uint8_t			 flags;		/* the entry's STORE_F_* */
+	/* A domain-name listing: its text form ("*.x"); else "". */
+	char			 name[NAME_STRLEN];
 };
 
 /*
@@ -86,8 +91,9 @@ int	answer_lookup(struct answer_ctx *ctx, struct store_txn *t,
 	    const struct cfg_zone *zone, const struct rp_addr *a,
 	    struct answer *out);
 
-/* answer_lookup_flags() flags. */
+/* answer_lookup_flags() and answer_lookup_name() flags. */
 #define ANSWER_NO_TXT	0x1	/* codes only: ntxt is 0 */
+#define ANSWER_ADD	0x2	/* add to *out, do not empty it first */
 
 /*
  * answer_lookup() with flags. ANSWER_NO_TXT skips the TXT templates and
@@ -96,6 +102,29 @@ int	answer_lookup(struct answer_ctx *ctx, struct store_txn *t,
  */
 int	answer_lookup_flags(struct answer_ctx *ctx, struct store_txn *t,
 	    const struct cfg_zone *zone, const struct rp_addr *a,
+	    unsigned flags, struct answer *out);
+
+/*
+ * Does zone have sources with domain-name listings (rbldnsd dnset) in
+ * the snapshot t sees? 1 or 0 (learnt once a snapshot, then cheap), or
+ * a negative code. Only then do names below the zone mean anything
+ * but addresses.
+ */
+int	answer_zone_has_names(struct answer_ctx *ctx, struct store_txn *t,
+	    const struct cfg_zone *zone);
+
+/*
+ * What zone answers for the domain name q (q_len bytes: the labels below
+ * the zone's apex, lower case, dot-separated, no final dot), as rbldnsd
+ * answers a dnset query (store_name_lookup()). With ANSWER_ADD the
+ * answers are added to *out (an address answer for the same name, in a
+ * zone with both kinds of data); codes and TXTs stay distinct. Each
+ * source's prefix is its entry's key; "$ip" in a TXT is the name listed
+ * ("x" for a "*.x" match). RFC 5782 test points: "test" is listed,
+ * "invalid" never. 0, or a negative store code (*out is then empty).
+ */
+int	answer_lookup_name(struct answer_ctx *ctx, struct store_txn *t,
+	    const struct cfg_zone *zone, const char *q, size_t q_len,
 	    unsigned flags, struct answer *out);
 
 #endif

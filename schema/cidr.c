@@ -10,7 +10,7 @@
 unsigned
 cidr_family_bits(unsigned family)
 {
-	return family == RP_AF_INET6 ? 128 : 32;
+	return family == RP_AF_INET6 || family == RP_AF_NAME ? 128 : 32;
 }
 
 int
@@ -306,6 +306,13 @@ cidr_addr_str(const struct rp_addr *a, char *buf)
 		    a->bytes[1]);
 		return buf;
 	}
+	if (a->family == RP_AF_NAME) {
+		snprintf(buf, RP_CIDR_STRLEN, "name#%02x%02x%02x%02x%02x%02x"
+		    "%02x%02x", a->bytes[0], a->bytes[1], a->bytes[2],
+		    a->bytes[3], a->bytes[4], a->bytes[5], a->bytes[6],
+		    a->bytes[7]);
+		return buf;
+	}
 	if (inet_ntop(a->family == RP_AF_INET ? AF_INET : AF_INET6, a->bytes,
 	    buf, RP_CIDR_STRLEN) == NULL)
 		strcpy(buf, "?");
@@ -318,7 +325,8 @@ cidr_str(const struct rp_cidr *c, char *buf)
 	size_t len;
 
 	cidr_addr_str(&c->addr, buf);
-	if (c->addr.family == RP_AF_ASN || c->addr.family == RP_AF_COUNTRY)
+	if (c->addr.family == RP_AF_ASN || c->addr.family == RP_AF_COUNTRY ||
+	    c->addr.family == RP_AF_NAME)
 		return buf;
 	len = strlen(buf);
 	snprintf(buf + len, RP_CIDR_STRLEN - len, "/%u", c->bits);

@@ -7,6 +7,7 @@
 
 #define RP_AF_ASN	1	/* an autonomous system number, not an address */
 #define RP_AF_COUNTRY	2	/* a country code, not an address */
+#define RP_AF_NAME	3	/* a domain-name listing's key (name.h) */
 #define RP_AF_INET	4
 #define RP_AF_INET6	6
 
@@ -14,7 +15,9 @@
  * An ASN (RP_AF_ASN) is held the same way, as 4 big-endian bytes, and as a
  * prefix always has bits 32: sources can list whole networks by number.
  * A country (RP_AF_COUNTRY) is its two upper-case ISO 3166 letters in
- * bytes[0..1], and as a prefix has bits 16: sources can list countries. */
+ * bytes[0..1], and as a prefix has bits 16: sources can list countries.
+ * A domain name (RP_AF_NAME) is a digest of the name (name_key()), bits
+ * 128: the entry record holds the name itself. */
 struct rp_addr {
 	uint8_t	family;		/* RP_AF_INET or RP_AF_INET6 */
 	uint8_t	bytes[16];
@@ -30,7 +33,7 @@ struct rp_cidr {
 #define RP_CIDR_STRLEN	(46 + 4)
 
 /* Address width in bits of a family (32 for IPv4, ASNs and countries,
- * 128 for IPv6). */
+ * 128 for IPv6 and names). */
 unsigned	cidr_family_bits(unsigned family);
 
 /* Parse one address ("192.0.2.1", "2001:db8::1"). 0 or -EINVAL. */
@@ -85,7 +88,8 @@ int	cidr_addr_next(struct rp_addr *a);
 
 /* Text forms into buf (RP_CIDR_STRLEN bytes); a host prefix prints with
  * its length ("192.0.2.1/32"), an ASN as "AS64496", a country as "CC:XX"
- * (both without a length). Return buf. */
+ * (both without a length), a name key as "name#" and 16 hex digits (the
+ * name is in its entry: print that where there is one). Return buf. */
 char	*cidr_addr_str(const struct rp_addr *a, char *buf);
 char	*cidr_str(const struct rp_cidr *c, char *buf);
 

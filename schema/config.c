@@ -53,7 +53,8 @@ static key_set_fn	set_listen, set_path, set_user, set_url, set_format,
 			set_duration, set_code, set_template, set_sources,
 			set_uint, set_soa, set_ns, set_contact, set_size,
 			set_percent, set_name, set_text, set_bool,
-			set_zone_type, set_prefixes, set_addr;
+			set_zone_type, set_prefixes, set_addr, set_output,
+			set_record, set_records_file;
 
 #define SRV(f)	offsetof(struct cfg_server, f)
 #define SRC(f)	offsetof(struct cfg_source, f)
@@ -90,6 +91,7 @@ static const struct cfg_key cfg_keys[] = {
 	    0, 0, SRV(rate_limit_exempt) },
 	{ "allow",    SEC_SERVER, set_prefixes, NULL, 0, 0, SRV(allow) },
 	{ "deny",     SEC_SERVER, set_prefixes, NULL, 0, 0, SRV(deny) },
+	{ "client-acl", SEC_SERVER, set_name,   NULL, 0, 0, SRV(client_acl) },
 	{ "chroot",   SEC_SERVER, set_path,     NULL, 0, 0, SRV(chroot) },
 	{ "contact",  SEC_SERVER, set_contact,  NULL, 0, 0, SRV(contact) },
 	{ "catalog-file", SEC_SERVER, set_path, NULL, 0, 0,
@@ -102,6 +104,15 @@ static const struct cfg_key cfg_keys[] = {
 	{ "metrics",  SEC_SERVER, set_addr,     NULL, 0, 0, SRV(metrics) },
 	{ "control-socket", SEC_SERVER, set_path, NULL, 0, 0,
 	    SRV(control_socket) },
+	/* rbldnsd's -l and -s files; none by default. */
+	{ "query-log", SEC_SERVER, set_output,  NULL, 0, 0, SRV(query_log) },
+	{ "query-log-flush", SEC_SERVER, set_bool, "no", 0, 0,
+	    SRV(query_log_flush) },
+	{ "stats-file", SEC_SERVER, set_path,   NULL, 0, 0, SRV(stats_file) },
+	{ "stats-file-interval", SEC_SERVER, set_duration, "1m", 0, DAY,
+	    SRV(stats_file_interval) },
+	{ "stats-file-deltas", SEC_SERVER, set_bool, "no", 0, 0,
+	    SRV(stats_file_deltas) },
 	{ "url",      SEC_SOURCE, set_url,      NULL, 0, 0, SRC(url) },
 	{ "format",   SEC_SOURCE, set_format,   "plain", 0, 0, SRC(format) },
 	{ "refresh",  SEC_SOURCE, set_duration, "1h", CFG_REFRESH_MIN,
@@ -143,6 +154,11 @@ static const struct cfg_key cfg_keys[] = {
 	{ "type",     SEC_ZONE,   set_zone_type, "dnsbl", 0, 0, ZON(type) },
 	{ "allow",    SEC_ZONE,   set_prefixes, NULL, 0, 0, ZON(allow) },
 	{ "deny",     SEC_ZONE,   set_prefixes, NULL, 0, 0, ZON(deny) },
+	{ "client-acl", SEC_ZONE, set_name,     NULL, 0, 0, ZON(client_acl) },
+	/* Static records; "record" is the one key that may repeat. */
+	{ "record",   SEC_ZONE,   set_record,   NULL, 0, 0, ZON(records) },
+	{ "records",  SEC_ZONE,   set_records_file, NULL, 0, 0,
+	    ZON(records_file) },
 	{ "asn-db",   SEC_GEOIP,  set_path,     NULL, 0, 0, GEO(asn_db) },
 	{ "country-db", SEC_GEOIP, set_path,    NULL, 0, 0, GEO(country_db) },
 	/* The catalog's [list NAME] takes these and every source key but
@@ -176,7 +192,10 @@ static const char *const cfg_formats[] = {
 	"rbldnsd-ip4trie",
 	"rbldnsd-ip6tset",
 	"rbldnsd-ip6trie",
+	"rbldnsd-dnset",
 	"rbldnsd-combined",
+	"rbldnsd-generic",
+	"rbldnsd-acl",
 	NULL
 };
 
@@ -669,6 +688,18 @@ set_path(struct parse *p, const struct cfg_key *k, void *base,
 	return 0;
 }
 
+/* A file written: a path as set_path(), or "-", standard output. */
+static int
+set_output(struct parse *p, const struct cfg_key *k, void *base,
+    const char *val)
+{
+	char **field = FIELD(base, k, char *);
+
+	if (strcmp(val, "-") != 0)
+		return set_path(p, k, base, val);
+	return set_str(field, val, (size_t)-1);
+}
+
 /* One "ADDR:PORT", checked as a listen address. */
 static int
 set_addr(struct parse *p, const struct cfg_key *k, void *base,
@@ -1065,6 +1096,64 @@ set_prefixes(struct parse *p, const struct cfg_key *k, void *base,
 	return 0;
 }
 
+/* A static record of the zone (config_record.c); the key repeats. */
+static int
+set_record(struct parse *p, const struct cfg_key *k, void *base,
+    const char *val)
+{
+	struct cfg_record r;
+	const char *why;
+	int rc;
+
+	if ((rc = cfg_record_parse(val, &r, &why)) == -EINVAL)
+		perr(p, p->line, "%s: %s", k->name, why);
+	if (rc != 0)
+		return rc;
+	/* inih ends the value at " ;": a quote left open is most likely a
+	 * TXT cut there, which a records file keeps whole. */
+	if (r.type == CFG_RR_TXT && r.len > 0 && r.data[0] == '"' &&
+	    (r.len == 1 || r.data[r.len - 1] != '"')) {
+		perr(p, p->line, "%s: TXT with an unbalanced quote (\" ;\" "
+		    "starts a comment here: write such a record in a "
+		    "records file)", k->name);
+		cfg_record_fini(&r);
+		return -EINVAL;
+	}
+	r.line = p->line;
+	if ((rc = cfg_zone_add_record(base, &r)) != 0) {
+		cfg_record_fini(&r);
+		if (rc != -ENOMEM)
+			perr(p, p->line, "%s: %s", k->name, rc == -E2BIG ?
+			    "too many records in the zone" : "OWNER under "
+			    "the zone name is longer than 253 characters");
+		return rc == -ENOMEM ? rc : -EINVAL;
+	}
+	return 0;
+}
+
+/* A file of static records, read now (relative to the config file). */
+static int
+set_records_file(struct parse *p, const struct cfg_key *k, void *base,
+    const char *val)
+{
+	struct cfg_zone *z = base;
+	const char *why = "";
+	unsigned line;
+	int rc;
+
+	if ((rc = set_path(p, k, base, val)) != 0)
+		return rc;
+	if ((rc = cfg_records_read(z, z->records_file, &line, &why)) == 0)
+		return 0;
+	if (rc == -EINVAL)
+		perr(p, p->line, "%s: %s:%u: %s", k->name, z->records_file,
+		    line, why);
+	else if (rc != -ENOMEM)
+		perr(p, p->line, "%s: %s: %s", k->name, z->records_file,
+		    strerror(-rc));
+	return rc == -ENOMEM ? rc : -EINVAL;
+}
+
 /* ---- Sections ---------------------------------------------------------- */
 
 static const char *
@@ -1410,6 +1499,37 @@ zone_defaults(struct cfg_zone *z)
 	return 0;
 }
 
+/* A source whose entries are client ACL actions (aclcode.h). */
+static int
+is_acl_source(const struct cfg_source *s)
+{
+	return s != NULL && s->format != NULL &&
+	    strcmp(s->format, "rbldnsd-acl") == 0;
+}
+
+/* client-acl (of a zone, or of [server] with zone NULL) names a source
+ * read with format rbldnsd-acl: the codes of any other format would be
+ * "always listed" answers for every client it lists. */
+static void
+client_acl_check(struct parse *p, const struct cfg_zone *z, const char *name,
+    unsigned line)
+{
+	const struct cfg_source *s;
+	char where[CFG_DNAME_MAX + 16];
+
+	if (name == NULL)
+		return;
+	snprintf(where, sizeof(where), "[%s%s]", z ? "zone " : "server",
+	    z ? z->name : "");
+	if ((s = cfg_source_find(p->cfg, name)) == NULL)
+		perr(p, line, "%s: client-acl: unknown source '%s'", where,
+		    name);
+	else if (!is_acl_source(s))
+		perr(p, line, "%s: client-acl: source '%s' has format %s; a "
+		    "client ACL is read with format rbldnsd-acl", where, name,
+		    s->format);
+}
+
 /* Checks across sections, once all are read: a zone may name a source
  * defined further down. */
 static void
@@ -1418,11 +1538,20 @@ zones_finish(struct parse *p)
 	struct cfg_zone *z;
 	size_t i;
 
+	client_acl_check(p, NULL, p->cfg->server.client_acl,
+	    p->server_seen[key_index(SEC_SERVER, "client-acl")]);
 	for (z = p->cfg->zones; z < p->cfg->zones + p->cfg->nzones; z++) {
 		for (i = 0; i < z->nsources; i++)
 			if (cfg_source_find(p->cfg, z->sources[i]) == NULL)
 				perr(p, z->line, "[zone %s]: unknown source "
 				    "'%s'", z->name, z->sources[i]);
+			else if (is_acl_source(cfg_source_find(p->cfg,
+			    z->sources[i])))
+				perr(p, z->line, "[zone %s]: source '%s' is a "
+				    "client ACL (format rbldnsd-acl): name it "
+				    "in client-acl, not in sources", z->name,
+				    z->sources[i]);
+		client_acl_check(p, z, z->client_acl, z->line);
 		if (z->type == CFG_ZONE_ASN && p->cfg->geoip.asn_db == NULL)
 			perr(p, z->line, "[zone %s]: type asn needs an ASN "
 			    "database (asn-db in [geoip])", z->name);
@@ -1595,7 +1724,7 @@ cfg_ini_key(void *user, const char *section, const char *name,
 		    "sets it)" : "");
 		return 1;
 	}
-	if (p->seen[i] != 0) {
+	if (p->seen[i] != 0 && cfg_keys[i].set != set_record) {
 		perr(p, p->line, "duplicate key '%s' (first on line %u)",
 		    name, p->seen[i]);
 		return 1;
@@ -1966,9 +2095,12 @@ cfg_free(struct cfg *cfg)
 	free(cfg->server.catalog_file);
 	free(cfg->server.metrics);
 	free(cfg->server.control_socket);
+	free(cfg->server.query_log);
+	free(cfg->server.stats_file);
 	free(cfg->server.rate_limit_exempt.v);
 	free(cfg->server.allow.v);
 	free(cfg->server.deny.v);
+	free(cfg->server.client_acl);
 	free(cfg->server.chroot);
 	free(cfg->geoip.asn_db);
 	free(cfg->geoip.country_db);
@@ -1982,6 +2114,8 @@ cfg_free(struct cfg *cfg)
 		free_list(z->ns, z->nns);
 		free(z->allow.v);
 		free(z->deny.v);
+		cfg_zone_records_free(z);
+		free(z->client_acl);
 	}
 	free(cfg->sources);
 	free(cfg->zones);

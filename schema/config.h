@@ -55,6 +55,16 @@ struct cfg_server {
 	char	*metrics;		/* HTTP /metrics "addr:port", or NULL */
 	char	*control_socket;	/* as set (absolute), or NULL:
 					 * control.sock in database (ctlsock.h) */
+	char	*client_acl;		/* the source every zone's clients
+					 * are looked up in (aclcode.h), or
+					 * NULL */
+	char	*query_log;		/* rbldnsd's -l: absolute, "-" for
+					 * standard output, or NULL */
+	int	 query_log_flush;	/* write each line at once */
+	char	*stats_file;		/* rbldnsd's -s: absolute, or NULL */
+	int64_t	 stats_file_interval;	/* seconds between lines; 0: only
+					 * at start and stop */
+	int	 stats_file_deltas;	/* a line counts since the last */
 };
 
 /* [source NAME] */
@@ -93,6 +103,34 @@ enum cfg_zone_type {
 				 * of any address (needs asn-db) */
 };
 
+/*
+ * A static record of a zone: "OWNER [TTL] [IN] TYPE VALUE" (a record =
+ * line, or a line of a records file), see config_record.c. OWNER is
+ * relative to the zone ("@" the apex); TYPE is A, AAAA, TXT or MX.
+ */
+#define CFG_RR_A	1
+#define CFG_RR_MX	15
+#define CFG_RR_TXT	16
+#define CFG_RR_AAAA	28
+#define CFG_RECORD_TXT_MAX	255	/* one character-string */
+#define CFG_MAX_RECORDS	65536	/* of one zone */
+
+struct cfg_record {
+	char		*owner;		/* lower case, no final dot; "" is
+					 * the apex */
+	uint16_t	 type;		/* CFG_RR_* (the DNS type) */
+	int		 has_ttl;	/* else the zone's ttl */
+	uint32_t	 ttl;		/* seconds, at most 604800 */
+	uint16_t	 pref;		/* MX preference */
+	uint8_t		 addr[16];	/* A: 4 bytes, AAAA: 16 */
+	char		*data;		/* TXT: the text, len bytes (any but
+					 * NUL); MX: the host as written, no
+					 * final dot ("" the root) */
+	size_t		 len;
+	unsigned	 line;		/* of the record = key, or of the
+					 * records file */
+};
+
 /* [zone NAME] */
 struct cfg_zone {
 	char		*name;		/* lower case, no trailing dot */
@@ -110,6 +148,13 @@ struct cfg_zone {
 	uint32_t	 soa_refresh, soa_retry, soa_expire;
 	/* Who may query it, after [server]'s lists. */
 	struct cfg_prefixes allow, deny;
+	/* The source its clients are looked up in (an rbldnsd acl,
+	 * aclcode.h), or NULL. */
+	char		*client_acl;
+	/* Its static records (record = ..., records = FILE), in order. */
+	struct cfg_record *records;
+	size_t		 nrecords;
+	char		*records_file;	/* absolute, or NULL */
 	unsigned	 line;
 };
 
@@ -203,6 +248,34 @@ const struct cfg_list *cfg_catalog_find(const struct cfg_catalog *cat,
  * candidate if none exists), -ENAMETOOLONG if it does not fit.
  */
 int	cfg_catalog_path(const struct cfg *cfg, char *buf, size_t len);
+
+/*
+ * Parse one static record "OWNER [TTL] [IN] TYPE VALUE" (s: one line,
+ * NUL-terminated) into *r: 0 with r->owner and r->data yours
+ * (cfg_record_fini() them), -EINVAL with *why set (a fixed string), or
+ * -ENOMEM. A TXT value is the rest of the line, without one pair of
+ * double quotes around it; no escapes.
+ */
+int	cfg_record_parse(const char *s, struct cfg_record *r,
+	    const char **why);
+void	cfg_record_fini(struct cfg_record *r);	/* r may be zeroed */
+
+/*
+ * Add r to z (r's strings move to z; r is zeroed): 0, -ENOMEM, -E2BIG
+ * when z has CFG_MAX_RECORDS already, or -ENAMETOOLONG when the owner
+ * under z's name is longer than a DNS name.
+ */
+int	cfg_zone_add_record(struct cfg_zone *z, struct cfg_record *r);
+
+/*
+ * Read the records file at path into z: one record a line, blank lines
+ * and lines starting with '#' or ';' skipped. 0; -EINVAL with *line and
+ * *why set on the first bad line (nothing added); -errno when it
+ * cannot be read; -ENOMEM.
+ */
+int	cfg_records_read(struct cfg_zone *z, const char *path,
+	    unsigned *line, const char **why);
+void	cfg_zone_records_free(struct cfg_zone *z);
 
 /* Parse "90", "45s", "30m", "12h", "7d", "2w" into seconds. 0 or -EINVAL. */
 int	cfg_parse_duration(const char *s, int64_t *out);

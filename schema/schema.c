@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "name.h"
 #include "schema.h"
 
 static void
@@ -69,6 +70,7 @@ schema_entry_key_decode(const void *vbuf, size_t len, uint16_t *source_id,
 	if ((buf[2] != RP_AF_INET || alen != 4) &&
 	    (buf[2] != RP_AF_ASN || alen != 4) &&
 	    (buf[2] != RP_AF_COUNTRY || alen != 4) &&
+	    (buf[2] != RP_AF_NAME || alen != 16) &&
 	    (buf[2] != RP_AF_INET6 || alen != 16))
 		return -EILSEQ;
 	memset(c, 0, sizeof(*c));
@@ -81,23 +83,37 @@ schema_entry_key_decode(const void *vbuf, size_t len, uint16_t *source_id,
 	return 0;
 }
 
+/* The name a record carries: only an entry of family RP_AF_NAME has one,
+ * at most NAME_TEXT_MAX bytes. */
+static size_t
+name_len_of(const struct rp_cidr *c, size_t len)
+{
+	if (c->addr.family != RP_AF_NAME)
+		return 0;
+	return len > NAME_TEXT_MAX ? NAME_TEXT_MAX : len;
+}
+
+static size_t
+reason_len_of(size_t len)
+{
+	return len > SCHEMA_REASON_MAX ? SCHEMA_REASON_MAX : len;
+}
+
 size_t
 schema_entry_val_size(const struct store_entry *e)
 {
-	size_t rlen = e->reason_len;
-
-	if (rlen > SCHEMA_REASON_MAX)
-		rlen = SCHEMA_REASON_MAX;
-	return SCHEMA_ENTRY_VAL_FIXED + rlen;
+	return SCHEMA_ENTRY_VAL_FIXED + reason_len_of(e->reason_len) +
+	    name_len_of(&e->prefix, e->name_len);
 }
 
 void
 schema_entry_val(uint8_t *buf, const struct store_entry *e)
 {
-	size_t rlen = schema_entry_val_size(e) - SCHEMA_ENTRY_VAL_FIXED;
+	size_t rlen = reason_len_of(e->reason_len);
+	size_t nlen = name_len_of(&e->prefix, e->name_len);
 
 	buf[0] = e->flags;
-	buf[1] = 0;
+	buf[1] = nlen > 0 ? e->name_kind : 0;
 	put_u16le(buf + 2, (uint16_t)rlen);
 	memcpy(buf + 4, &e->code, 4);
 	put_u64le(buf + 8, (uint64_t)e->first_seen);
@@ -105,20 +121,44 @@ schema_entry_val(uint8_t *buf, const struct store_entry *e)
 	put_u64le(buf + 24, (uint64_t)e->expires);
 	if (rlen > 0)
 		memcpy(buf + SCHEMA_ENTRY_VAL_FIXED, e->reason, rlen);
+	if (nlen > 0)
+		memcpy(buf + SCHEMA_ENTRY_VAL_FIXED + rlen, e->name, nlen);
 }
 
-/* Fills the record fields of e; prefix and source_id are left alone. */
+/* Is kind a name kind, with a name of nlen bytes? */
+static int
+name_ok(unsigned kind, size_t nlen)
+{
+	return kind >= NAME_EXACT && kind <= NAME_TREE && nlen > 0 &&
+	    nlen <= NAME_TEXT_MAX;
+}
+
+/* Fills the record fields of e; prefix and source_id are left alone, but
+ * its family must be set: it says whether the record holds a name. */
 int
 schema_entry_val_decode(const void *vbuf, size_t len, struct store_entry *e)
 {
 	const uint8_t *buf = vbuf;
-	size_t rlen;
+	size_t rlen, nlen;
 
 	if (len < SCHEMA_ENTRY_VAL_FIXED)
 		return -EILSEQ;
 	rlen = get_u16le(buf + 2);
-	if (len != SCHEMA_ENTRY_VAL_FIXED + rlen)
+	if (len < SCHEMA_ENTRY_VAL_FIXED + rlen)
 		return -EILSEQ;
+	nlen = len - SCHEMA_ENTRY_VAL_FIXED - rlen;
+	e->name_kind = 0;
+	e->name = NULL;
+	e->name_len = 0;
+	if (e->prefix.addr.family == RP_AF_NAME) {
+		if (!name_ok(buf[1], nlen))
+			return -EILSEQ;
+		e->name_kind = buf[1];
+		e->name = (const char *)buf + SCHEMA_ENTRY_VAL_FIXED + rlen;
+		e->name_len = nlen;
+	} else if (nlen != 0) {
+		return -EILSEQ;
+	}
 	e->flags = buf[0];
 	memcpy(&e->code, buf + 4, 4);
 	e->first_seen = (int64_t)get_u64le(buf + 8);
@@ -208,22 +248,21 @@ schema_source_val_decode(const void *vbuf, size_t len, struct store_source *s)
 }
 
 size_t
-schema_event_val_size(size_t reason_len, unsigned family)
+schema_event_val_size(const struct store_event *ev)
 {
-	if (reason_len > SCHEMA_REASON_MAX)
-		reason_len = SCHEMA_REASON_MAX;
-	return 8 + 1 + 2 + 1 + 1 + cidr_family_bits(family) / 8 + 2 +
-	    reason_len;
+	size_t nlen = name_len_of(&ev->prefix, ev->name_len);
+
+	return 8 + 1 + 2 + 1 + 1 + cidr_family_bits(ev->prefix.addr.family) /
+	    8 + 2 + reason_len_of(ev->reason_len) + (nlen > 0 ? 1 + nlen : 0);
 }
 
 void
 schema_event_val(uint8_t *buf, const struct store_event *ev)
 {
 	size_t alen = cidr_family_bits(ev->prefix.addr.family) / 8;
-	size_t rlen = ev->reason_len;
+	size_t rlen = reason_len_of(ev->reason_len);
+	size_t nlen = name_len_of(&ev->prefix, ev->name_len);
 
-	if (rlen > SCHEMA_REASON_MAX)
-		rlen = SCHEMA_REASON_MAX;
 	put_u64le(buf, (uint64_t)ev->time);
 	buf[8] = ev->type;
 	put_u16le(buf + 9, ev->source_id);
@@ -233,6 +272,10 @@ schema_event_val(uint8_t *buf, const struct store_event *ev)
 	put_u16le(buf + 13 + alen, (uint16_t)rlen);
 	if (rlen > 0)
 		memcpy(buf + 15 + alen, ev->reason, rlen);
+	if (nlen > 0) {
+		buf[15 + alen + rlen] = ev->name_kind;
+		memcpy(buf + 16 + alen + rlen, ev->name, nlen);
+	}
 }
 
 /* Fills every field of ev but seq, which is the record's key. */
@@ -240,16 +283,33 @@ int
 schema_event_val_decode(const void *vbuf, size_t len, struct store_event *ev)
 {
 	const uint8_t *buf = vbuf;
-	size_t alen;
+	size_t alen, rlen, tail;
 
 	if (len < 13)
 		return -EILSEQ;
 	if (buf[11] != RP_AF_INET && buf[11] != RP_AF_INET6 &&
-	    buf[11] != RP_AF_ASN && buf[11] != RP_AF_COUNTRY)
+	    buf[11] != RP_AF_ASN && buf[11] != RP_AF_COUNTRY &&
+	    buf[11] != RP_AF_NAME)
 		return -EILSEQ;
 	alen = cidr_family_bits(buf[11]) / 8;
-	if (len < 15 + alen || len != 15 + alen + get_u16le(buf + 13 + alen))
+	if (len < 15 + alen)
 		return -EILSEQ;
+	rlen = get_u16le(buf + 13 + alen);
+	if (len < 15 + alen + rlen)
+		return -EILSEQ;
+	tail = len - 15 - alen - rlen;	/* a name: its kind and text */
+	ev->name_kind = 0;
+	ev->name = NULL;
+	ev->name_len = 0;
+	if (buf[11] == RP_AF_NAME) {
+		if (tail < 1 || !name_ok(buf[15 + alen + rlen], tail - 1))
+			return -EILSEQ;
+		ev->name_kind = buf[15 + alen + rlen];
+		ev->name = (const char *)buf + 16 + alen + rlen;
+		ev->name_len = tail - 1;
+	} else if (tail != 0) {
+		return -EILSEQ;
+	}
 	memset(&ev->prefix, 0, sizeof(ev->prefix));
 	ev->time = (int64_t)get_u64le(buf);
 	ev->type = buf[8];

@@ -11,7 +11,7 @@
 #include "store.h"
 
 /* Bump when any key or record below changes shape. */
-#define SCHEMA_VERSION		1
+#define SCHEMA_VERSION		2
 
 /* Named databases. */
 #define DB_META			"meta"		/* text key -> small value */
@@ -29,9 +29,10 @@
 #define META_SERIAL		"serial"	/* u32 */
 #define META_CHANGED		"changed"	/* i64 Unix seconds */
 
-/* Entry key: u16 source id (big endian), u8 family (4|6), the prefix's
- * address (4 or 16 bytes, network order), u8 prefix length. memcmp order
- * is: source, IPv4 before IPv6, address, wider before narrower. */
+/* Entry key: u16 source id (big endian), u8 family (1 ASN, 2 country,
+ * 3 name, 4, 6), the prefix's address (4 or 16 bytes, network order; a
+ * name's key digest), u8 prefix length. memcmp order is: source, family,
+ * address, wider before narrower. */
 #define SCHEMA_ENTRY_KEY_MAX	(2 + 1 + 16 + 1)
 #define SCHEMA_ENTRY_VAL_FIXED	32
 #define SCHEMA_REASON_MAX	4096
@@ -41,9 +42,10 @@ size_t	schema_entry_key(uint8_t *buf, uint16_t source_id,
 int	schema_entry_key_decode(const void *buf, size_t len,
 	    uint16_t *source_id, struct rp_cidr *c);
 
-/* Entry record: u8 flags, u8 0, u16 reason length, u32 code (network
- * order), i64 first_seen, i64 last_seen, i64 expires (little endian),
- * then the reason bytes. */
+/* Entry record: u8 flags, u8 name kind (0 but for a name), u16 reason
+ * length, u32 code (network order), i64 first_seen, i64 last_seen, i64
+ * expires (little endian), then the reason bytes, then (a name only) the
+ * name's text, to the end of the record. */
 size_t	schema_entry_val_size(const struct store_entry *e);
 void	schema_entry_val(uint8_t *buf, const struct store_entry *e);
 int	schema_entry_val_decode(const void *buf, size_t len,
@@ -61,8 +63,9 @@ int	schema_source_val_decode(const void *buf, size_t len,
 	    struct store_source *s);
 
 /* Event record: i64 time, u8 type, u16 source id, u8 family, u8 length,
- * address (4 or 16 bytes), u16 reason length, reason bytes. */
-size_t	schema_event_val_size(size_t reason_len, unsigned family);
+ * address (4 or 16 bytes), u16 reason length, reason bytes; for a name,
+ * then u8 name kind and the name's text to the end of the record. */
+size_t	schema_event_val_size(const struct store_event *ev);
 void	schema_event_val(uint8_t *buf, const struct store_event *ev);
 int	schema_event_val_decode(const void *buf, size_t len,
 	    struct store_event *ev);

@@ -32,7 +32,10 @@ enum store_event_type {
 /* One listed (or excluded) prefix of one source. A prefix of family
  * RP_AF_ASN lists an autonomous system, one of RP_AF_COUNTRY a country: it
  * is stored, counted, explained and has history like any entry, but is not
- * in the address index (answer.c matches it at query time). */
+ * in the address index (answer.c matches it at query time). One of family
+ * RP_AF_NAME lists a domain name (name.h): its prefix is name_key() of the
+ * name, which the entry carries in name_kind and name; it is found by
+ * store_name_lookup(), not by the address index. */
 struct store_entry {
 	struct rp_cidr	 prefix;
 	uint16_t	 source_id;
@@ -43,6 +46,11 @@ struct store_entry {
 	int64_t		 expires;	/* 0: never */
 	const char	*reason;	/* not NUL-terminated; see reason_len */
 	size_t		 reason_len;
+	/* Family RP_AF_NAME only (else 0, NULL, 0): enum name_kind, and
+	 * the lower-case name, not NUL-terminated. */
+	uint8_t		 name_kind;
+	const char	*name;
+	size_t		 name_len;
 };
 
 /* Import status of one source. Strings are NUL-terminated copies. */
@@ -77,6 +85,9 @@ struct store_event {
 	struct rp_cidr	 prefix;
 	const char	*reason;	/* not NUL-terminated */
 	size_t		 reason_len;
+	uint8_t		 name_kind;	/* as in struct store_entry */
+	const char	*name;
+	size_t		 name_len;
 };
 
 /*
@@ -133,6 +144,20 @@ int	store_serial(struct store_txn *t, uint32_t *serial, int64_t *changed);
 int	store_lookup(struct store_txn *t, const struct rp_addr *a,
 	    struct store_hit *hits, size_t max, size_t *n);
 
+/*
+ * Does source_id list the domain name q (q_len bytes, lower case, relative
+ * to the zone, no final dot), as rbldnsd's dnset decides: an entry for q
+ * itself ("q" or ".q") wins; without one, the nearest parent p with a
+ * "*.p" or ".p" entry decides. Where an exclusion is among the entries
+ * that decide, q is not listed. Fills out[0..*n) (at most 2: the exact
+ * and the tree form of one name both match) and returns 0 when listed,
+ * -ENOENT when not, another negative code on error. A few B-tree reads
+ * per label of q.
+ */
+int	store_name_lookup(struct store_txn *t, uint16_t source_id,
+	    const char *q, size_t q_len, struct store_entry out[2],
+	    size_t *n);
+
 /* Entries. get: 0 or -ENOENT. put inserts or replaces (*inserted, may be
  * NULL, says which). del: 0 or -ENOENT. All keep counts and index right. */
 int	store_entry_get(struct store_txn *t, uint16_t source_id,
@@ -185,6 +210,13 @@ int	store_source_list(struct store_txn *t, struct store_source **out,
 int	store_history_add(struct store_txn *t, enum store_event_type type,
 	    uint16_t source_id, const struct rp_cidr *prefix,
 	    const char *reason, size_t reason_len, int64_t when);
+/* The same for an entry of family RP_AF_NAME: the event keeps the name
+ * (kind and text as in struct store_entry), so that history shows it. */
+int	store_history_add_name(struct store_txn *t,
+	    enum store_event_type type, uint16_t source_id,
+	    const struct rp_cidr *prefix, unsigned name_kind,
+	    const char *name, size_t name_len, const char *reason,
+	    size_t reason_len, int64_t when);
 int	store_history_for(struct store_txn *t, uint16_t source_id,
 	    const struct rp_cidr *prefix,
 	    int (*fn)(const struct store_event *, void *), void *arg);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "name.h"
 #include "store_int.h"
 
 struct entry_tally {
@@ -27,6 +28,19 @@ tally_add(struct entry_tally *et, uint16_t id)
 }
 
 /* Decode every entry and count them per source. */
+/* A name entry's key is the digest of the name it holds. */
+static int
+name_key_ok(const struct store_entry *e)
+{
+	struct rp_cidr key;
+
+	if (e->prefix.addr.family != RP_AF_NAME)
+		return 1;
+	name_key_of(e->name_kind, e->name, e->name_len, &key);
+	return memcmp(key.addr.bytes, e->prefix.addr.bytes,
+	    sizeof(key.addr.bytes)) == 0 && e->prefix.bits == 128;
+}
+
 static int
 check_entries(struct store_txn *t, struct entry_tally *et,
     void (*report)(const char *, void *), void *arg)
@@ -46,6 +60,14 @@ check_entries(struct store_txn *t, struct entry_tally *et,
 		    &e.source_id, &e.prefix) != 0 ||
 		    schema_entry_val_decode(v.mv_data, v.mv_size, &e) != 0) {
 			snprintf(msg, sizeof(msg), "entry %llu does not decode",
+			    (unsigned long long)et->total);
+			report(msg, arg);
+			et->bad++;
+			continue;
+		}
+		if (!name_key_ok(&e)) {
+			snprintf(msg, sizeof(msg), "entry %llu: the name "
+			    "does not match its key",
 			    (unsigned long long)et->total);
 			report(msg, arg);
 			et->bad++;

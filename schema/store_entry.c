@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "name.h"
 #include "store_int.h"
 
 /* Ends a walk early without being an error; no callback returns it. */
@@ -40,8 +41,8 @@ mark_dirty(struct store_txn *t, const struct rp_cidr *c)
 	size_t cap;
 
 	t->changed = 1;
-	if (c->addr.family == RP_AF_ASN || c->addr.family == RP_AF_COUNTRY)
-		return 0;	/* ASN and country listings are not in it */
+	if (c->addr.family != RP_AF_INET && c->addr.family != RP_AF_INET6)
+		return 0;	/* ASN, country and name listings are not in it */
 	if (t->full[slot])
 		return 0;
 	if (++t->nfam[slot] > STORE_DIRTY_MAX) {
@@ -112,6 +113,10 @@ store_entry_put(struct store_txn *t, const struct store_entry *e,
 	if (inserted != NULL)
 		*inserted = 0;
 	if (e->prefix.bits > cidr_family_bits(e->prefix.addr.family))
+		return -EINVAL;
+	if (e->prefix.addr.family == RP_AF_NAME && (e->name_len == 0 ||
+	    e->name_len > NAME_TEXT_MAX || e->name_kind < NAME_EXACT ||
+	    e->name_kind > NAME_TREE))
 		return -EINVAL;
 	if (vlen > sizeof(stackbuf) && (val = malloc(vlen)) == NULL)
 		return -ENOMEM;
@@ -317,9 +322,19 @@ store_history_add(struct store_txn *t, enum store_event_type type,
     uint16_t source_id, const struct rp_cidr *prefix, const char *reason,
     size_t reason_len, int64_t when)
 {
+	return store_history_add_name(t, type, source_id, prefix, 0, NULL, 0,
+	    reason, reason_len, when);
+}
+
+int
+store_history_add_name(struct store_txn *t, enum store_event_type type,
+    uint16_t source_id, const struct rp_cidr *prefix, unsigned name_kind,
+    const char *name, size_t name_len, const char *reason,
+    size_t reason_len, int64_t when)
+{
 	uint8_t key[SCHEMA_ENTRY_KEY_MAX];
 	struct store_event ev = { 0, when, (uint8_t)type, source_id, *prefix,
-	    reason, reason_len };
+	    reason, reason_len, (uint8_t)name_kind, name, name_len };
 	size_t seq;
 	uint64_t seq64 = 0;
 	MDB_val k = { sizeof(seq), &seq }, v, ek = { 0, key };
@@ -328,7 +343,11 @@ store_history_add(struct store_txn *t, enum store_event_type type,
 	if ((rc = history_next_seq(t, &seq64)) != 0)
 		return rc;
 	seq = (size_t)seq64;
-	v.mv_size = schema_event_val_size(reason_len, prefix->addr.family);
+	if (prefix->addr.family == RP_AF_NAME && (name_len == 0 ||
+	    name_len > NAME_TEXT_MAX || name_kind < NAME_EXACT ||
+	    name_kind > NAME_TREE))
+		return -EINVAL;
+	v.mv_size = schema_event_val_size(&ev);
 	rc = mdb_put(t->txn, t->st->history, &k, &v,
 	    MDB_APPEND | MDB_RESERVE);
 	if (rc != 0)

@@ -12,6 +12,7 @@
 
 #include "listen.h"
 #include "log.h"
+#include "querylog.h"
 #include "stats.h"
 #include "rrl.h"
 
@@ -122,6 +123,7 @@ struct listen_set {
 	uint64_t		 warned[3]; /* uv_now() of the last warning */
 	struct listen_stats	 stats;
 	struct stats		*counters;	/* NULL: not counted */
+	struct querylog		*qlog;		/* NULL: no query log */
 };
 
 enum { WARN_UDP, WARN_ACCEPT, WARN_TCP };
@@ -259,16 +261,23 @@ udp_answer(struct listener *l, const uint8_t *in, size_t len,
 	listen_client(peer, &client);
 	n = ls->answer(ls->arg, in, len, o->buf[k], QUERY_EDNS_SIZE,
 	    QUERY_UDP, &client);
-	if (n == 0)
+	if (n == 0) {
+		stats_traffic(ls->counters, 0, len, 0);
 		return;
+	}
 	if (ls->rrl != NULL && (v = rrl_check(ls->rrl, &client, o->buf[k], n,
 	    uv_now(ls->loop))) != RRL_SEND) {
 		ls->stats.udp_rate_limited++;
 		stats_rate_limited(ls->counters, v == RRL_SLIP);
-		if (v == RRL_DROP)
+		if (v == RRL_DROP) {
+			stats_traffic(ls->counters, 1, len, 0);
 			return;
+		}
 		n = rrl_slip(o->buf[k], n);
 	}
+	stats_traffic(ls->counters, 1, len, n);
+	if (ls->qlog != NULL)
+		querylog_reply(ls->qlog, &client, o->buf[k], n);
 	memcpy(&o->peer[k], peer, peer->sa_family == AF_INET6 ?
 	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
 	o->iov[k].iov_base = o->buf[k];
@@ -556,10 +565,13 @@ conn_answer(struct tcp_conn *c, const uint8_t *msg, size_t len)
 	conn_touch(c);
 	n = ls->answer(ls->arg, msg, len, ls->resp + 2, QUERY_MAX_MSG,
 	    QUERY_TCP, &c->peer);
+	stats_traffic(ls->counters, n != 0, len, n);
 	if (n == 0)
 		return 0;
 	if (lbuf_reserve(&c->out, n + 2, SIZE_MAX) != 0)
 		return -ENOMEM;
+	if (ls->qlog != NULL)
+		querylog_reply(ls->qlog, &c->peer, ls->resp + 2, n);
 	ls->resp[0] = (uint8_t)(n >> 8);
 	ls->resp[1] = (uint8_t)n;
 	memcpy(c->out.p + c->out.len, ls->resp, n + 2);
@@ -1003,6 +1015,12 @@ void
 listen_set_stats(struct listen_set *ls, struct stats *st)
 {
 	ls->counters = st;
+}
+
+void
+listen_set_querylog(struct listen_set *ls, struct querylog *ql)
+{
+	ls->qlog = ql;
 }
 
 void

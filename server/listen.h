@@ -102,6 +102,11 @@ const struct listen_stats *listen_stats(const struct listen_set *ls);
 struct stats;
 void	listen_set_stats(struct listen_set *ls, struct stats *st);
 
+/* Log every UDP answer sent and every TCP answer queued to ql
+ * (querylog.h; not owned, NULL: no log). */
+struct querylog;
+void	listen_set_querylog(struct listen_set *ls, struct querylog *ql);
+
 /*
  * Close every socket and connection (queued TCP answers are dropped).
  * ls is freed once libuv has closed the last handle, so run the loop

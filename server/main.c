@@ -19,9 +19,11 @@
 #include "metrics.h"
 #include "privs.h"
 #include "query.h"
+#include "querylog.h"
 #include "rbldnsd.h"
 #include "rrl.h"
 #include "stats.h"
+#include "statsfile.h"
 #include "store.h"
 
 #define DEFAULT_CONF	"/etc/reputed.conf"
@@ -63,11 +65,15 @@ struct server {
 	struct stats		 stats;		/* kept across reloads */
 	struct metrics		*metrics;	/* NULL: no [server] metrics */
 	struct control		*control;	/* NULL: no control socket */
+	struct querylog		*qlog;		/* NULL: no query-log */
+	struct statsfile	*sfile;		/* NULL: no stats-file */
+	int64_t			 sfile_every;	/* its timer's seconds */
 	uv_loop_t		 loop;
 	uv_signal_t		 sig_hup, sig_term, sig_int;
 	uv_prepare_t		 prepare;
 	uv_check_t		 check;
 	uv_timer_t		 tick;
+	uv_timer_t		 sfile_timer;
 	int			 stopping;
 };
 
@@ -471,6 +477,89 @@ server_reload(struct server *srv)
 	    cfg->nzones, cfg->nsources);
 }
 
+/* ---- Query log and statistics file (rbldnsd's -l and -s) -------------- */
+
+/*
+ * (Re)open the query-log of [server]: at startup once privileges are
+ * dropped (the run user writes it, as with rbldnsd) and on every SIGHUP,
+ * which is how a rotated log is let go. A file that cannot be opened is
+ * a warning: no query log until the next SIGHUP.
+ */
+static void
+server_querylog_open(struct server *srv)
+{
+	const struct cfg_server *c = &srv->cfg->server;
+
+	listen_set_querylog(srv->ls, NULL);
+	querylog_close(srv->qlog);
+	srv->qlog = NULL;
+	if (c->query_log == NULL)
+		return;
+	if (querylog_open(&srv->qlog, c->query_log,
+	    c->query_log_flush) == -ENOMEM)
+		log_warnx("query log %s: out of memory", c->query_log);
+	listen_set_querylog(srv->ls, srv->qlog);
+}
+
+static void
+on_sfile_timer(uv_timer_t *h)
+{
+	struct server *srv = h->data;
+
+	statsfile_write(srv->sfile, &srv->stats, (int64_t)time(NULL));
+}
+
+/*
+ * Follow the stats-file keys of [server]: at startup, and after each
+ * reload. A new file (or deltas changed) starts with a bare time line;
+ * the timer is restarted only when the interval changed, so frequent
+ * SIGHUPs do not hold lines back.
+ */
+static void
+server_statsfile_apply(struct server *srv)
+{
+	const struct cfg_server *c = &srv->cfg->server;
+	int64_t every = c->stats_file != NULL ? c->stats_file_interval : 0;
+
+	if (srv->sfile != NULL && (c->stats_file == NULL ||
+	    strcmp(statsfile_path(srv->sfile), c->stats_file) != 0 ||
+	    statsfile_deltas(srv->sfile) != c->stats_file_deltas)) {
+		statsfile_free(srv->sfile);
+		srv->sfile = NULL;
+	}
+	if (srv->sfile == NULL && c->stats_file != NULL) {
+		if (statsfile_new(&srv->sfile, c->stats_file,
+		    c->stats_file_deltas) != 0)
+			log_warnx("statistics file %s: out of memory",
+			    c->stats_file);
+		else
+			statsfile_mark(srv->sfile, (int64_t)time(NULL));
+	}
+	if (srv->sfile == NULL)
+		every = 0;
+	if (every == srv->sfile_every)
+		return;
+	uv_timer_stop(&srv->sfile_timer);
+	if (every > 0)
+		uv_timer_start(&srv->sfile_timer, on_sfile_timer,
+		    (uint64_t)every * 1000, (uint64_t)every * 1000);
+	srv->sfile_every = every;
+}
+
+/* At shutdown: the last counters and a bare time line (rbldnsd's). */
+static void
+server_outputs_close(struct server *srv)
+{
+	int64_t now = (int64_t)time(NULL);
+
+	if (srv->sfile != NULL) {
+		statsfile_write(srv->sfile, &srv->stats, now);
+		statsfile_mark(srv->sfile, now);
+	}
+	querylog_close(srv->qlog);
+	srv->qlog = NULL;
+}
+
 /* ---- Signals, statistics, shutdown -------------------------------------- */
 
 static void
@@ -483,6 +572,7 @@ server_stop(struct server *srv)
 	listen_close(srv->ls);
 	srv->ls = NULL;
 	srv->stats.listen = NULL;
+	server_outputs_close(srv);
 	metrics_close(srv->metrics);
 	srv->metrics = NULL;
 	control_close(srv->control);
@@ -494,6 +584,7 @@ server_stop(struct server *srv)
 	uv_close((uv_handle_t *)&srv->prepare, NULL);
 	uv_close((uv_handle_t *)&srv->check, NULL);
 	uv_close((uv_handle_t *)&srv->tick, NULL);
+	uv_close((uv_handle_t *)&srv->sfile_timer, NULL);
 }
 
 static void
@@ -503,6 +594,10 @@ on_signal(uv_signal_t *h, int signum)
 
 	if (signum == SIGHUP) {
 		server_reload(srv);
+		/* Whether the reload took or not, as rbldnsd: the query log
+		 * is reopened (rotation). */
+		server_querylog_open(srv);
+		server_statsfile_apply(srv);
 		return;
 	}
 	log_info("%s: shutting down", signum == SIGINT ? "SIGINT" : "SIGTERM");
@@ -544,6 +639,7 @@ on_tick(uv_timer_t *h)
 		    srv->renew_failed - srv->renew_reported);
 	srv->renew_reported = srv->renew_failed;
 	server_geo_refresh(srv);
+	querylog_flush(srv->qlog);	/* a buffered log lags 10 s at most */
 	if (++srv->ticks % STATS_TICKS == 0)
 		log_stats(srv);
 }
@@ -625,7 +721,9 @@ server_handles(struct server *srv)
 	uv_prepare_init(&srv->loop, &srv->prepare);
 	uv_check_init(&srv->loop, &srv->check);
 	uv_timer_init(&srv->loop, &srv->tick);
+	uv_timer_init(&srv->loop, &srv->sfile_timer);
 	srv->prepare.data = srv->check.data = srv->tick.data = srv;
+	srv->sfile_timer.data = srv;
 	uv_prepare_start(&srv->prepare, on_prepare);
 	uv_check_start(&srv->check, on_check);
 	uv_timer_start(&srv->tick, on_tick, TICK_MS, TICK_MS);
@@ -670,6 +768,8 @@ server_start(struct server *srv)
 	server_stats_open(srv);
 	privs_apply(&srv->privs);
 	server_handles(srv);
+	server_querylog_open(srv);
+	server_statsfile_apply(srv);
 	log_info("serving %zu zone(s) on %zu address(es) from %s",
 	    srv->cfg->nzones, srv->cfg->server.nlisten,
 	    srv->cfg->server.database);
@@ -695,6 +795,7 @@ server_finish(struct server *srv)
 		rc = 1;
 	}
 	query_engine_free(srv->qe);
+	statsfile_free(srv->sfile);
 	stats_fini(&srv->stats);
 	rrl_free(srv->rrl);
 	geo_close(srv->geo);

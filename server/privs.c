@@ -161,6 +161,8 @@ privs_check_store(const struct privs *p, const char *dir, char *why,
 
 /* ---- chroot ------------------------------------------------------------ */
 
+static void	privs_strip(const struct privs *, char **);
+
 /* Where path (which must exist) is, seen from inside root: out gets the
  * rest of its resolved form after root. 0, or -1 with why filled. */
 static int
@@ -240,6 +242,9 @@ privs_chroot(struct privs *p, const char *dir, struct cfg *cfg,
 	    privs_move(&cfg->geoip.asn_db, asn, why, len) != 0 ||
 	    privs_move(&cfg->geoip.country_db, cc, why, len) != 0)
 		return -1;
+	/* Files written later (they may not exist yet): seen from inside. */
+	privs_strip(p, &cfg->server.query_log);
+	privs_strip(p, &cfg->server.stats_file);
 	*conf = p->conf;
 	log_info("chroot %s", root);
 	return 0;
@@ -272,6 +277,8 @@ privs_cfg_inside(const struct privs *p, struct cfg *cfg)
 	privs_strip(p, &cfg->server.database);
 	privs_strip(p, &cfg->geoip.asn_db);
 	privs_strip(p, &cfg->geoip.country_db);
+	privs_strip(p, &cfg->server.query_log);
+	privs_strip(p, &cfg->server.stats_file);
 }
 
 /* ---- The drop ---------------------------------------------------------- */

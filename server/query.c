@@ -8,15 +8,19 @@
 
 #include "acl.h"
 #include "answer.h"
+#include "clientacl.h"
 #include "geo.h"
 #include "log.h"
+#include "name.h"
 #include "query.h"
+#include "records.h"
 #include "stats.h"
 #include "zone.h"
 
 /*
  * What is answered how, in order of precedence:
  *   shorter than a header, or QR=1          nothing
+ *   a client [server]'s client-acl ignores  nothing
  *   any part unreadable (the question name compressed, a label type
  *   other than 0, a name > 255, a section running past the end), two
  *   OPTs, or an OPT not owned by the root   FORMERR, header only
@@ -26,7 +30,11 @@
  *   QTYPE TKEY, MAILA, MAILB                NOTIMP
  *   QTYPE AXFR, IXFR; QCLASS other than IN  REFUSED
  *   a name outside every zone               REFUSED
- * then AA=1 and the zone's data (zone.h says what names mean; an origin
+ *   a client kept out by allow, deny        REFUSED
+ *   client-acl (clientacl.h): ignore        nothing
+ *                             refuse        REFUSED
+ * then AA=1 and the zone's data, with its static records at their names
+ * (query_records()) (zone.h says what names mean; an origin
  * zone, type asn, answers an address's "ASN | network | CC | org" TXT
  * from the geo database instead of listings). The
  * question (with the client's case), RD and CD are echoed; RA, AD, Z
@@ -60,6 +68,7 @@
 #define R_REFUSED	5
 #define R_BADVERS	16	/* extended: the OPT carries the high bits */
 #define Q_GO		(-1)	/* no protocol problem: look the name up */
+#define Q_DROP		(-2)	/* no answer at all (a client ACL's ignore) */
 
 /* Header bits: byte 2, then byte 3. */
 #define H_QR		0x80
@@ -106,6 +115,7 @@ struct query_engine {
 	struct zone_table	*zt;
 	struct query_zone	*zones;		/* as cfg->zones */
 	struct acl_set		 acl;		/* allow, deny */
+	struct clientacl	 cacl;		/* client-acl: rbldnsd's acl */
 	struct answer_ctx	 actx;
 	struct store_txn	*txn;		/* of the current batch */
 	uint32_t		 serial;
@@ -116,6 +126,7 @@ struct query_engine {
 	time_t			 log_next;
 	uint64_t		 log_quiet;	/* errors not logged since */
 	struct answer		 ans;		/* too big for the stack */
+	struct records		*recs;		/* static records (records.h) */
 };
 
 /* The query as parsed. */
@@ -151,6 +162,8 @@ struct query_ctx {
 	const struct rp_addr	*client;	/* NULL: trusted (tests) */
 	long			 zone;		/* of cfg->zones, or -1 */
 	enum stats_result	 res;		/* for the counters */
+	struct clientacl_verdict acl;		/* of the client ACLs */
+	int			 acl_rc;	/* 0, or why no verdict */
 };
 
 static inline uint16_t
@@ -243,7 +256,9 @@ query_engine_new(struct query_engine **out, const struct cfg *cfg)
 	answer_ctx_init(&qe->actx, cfg);
 	qe->serial_rc = -EINVAL;	/* no transaction yet */
 	if ((rc = zone_table_new(&qe->zt, cfg)) != 0 ||
-	    (rc = acl_set_init(&qe->acl, cfg)) != 0)
+	    (rc = acl_set_init(&qe->acl, cfg)) != 0 ||
+	    (rc = clientacl_init(&qe->cacl, cfg)) != 0 ||
+	    (rc = records_new(&qe->recs, cfg)) != 0)
 		goto fail;
 	rc = -ENOMEM;
 	if ((qe->zones = calloc(cfg->nzones + 1, sizeof(*qe->zones))) == NULL)
@@ -265,7 +280,9 @@ query_engine_free(struct query_engine *qe)
 		return;
 	answer_ctx_fini(&qe->actx);
 	acl_set_fini(&qe->acl);
+	clientacl_fini(&qe->cacl);
 	zone_table_free(qe->zt);
+	records_free(qe->recs);
 	free(qe->zones);
 	free(qe);
 }
@@ -672,22 +689,103 @@ query_origin(struct query_ctx *c)
 	return R_NOERROR;
 }
 
+/* Only TXT and ANY answers show text: skip its work otherwise. */
+static unsigned
+query_answer_flags(const struct query_ctx *c)
+{
+	return c->m.qtype == T_TXT || c->m.qtype == T_ANY ? 0 : ANSWER_NO_TXT;
+}
+
+/*
+ * In a zone with domain-name listings (rbldnsd dnset), the labels below
+ * the apex are also a name to look up: add its answers to qe->ans (flags
+ * as for the address, ANSWER_ADD when there is one). 0, or a store code.
+ */
+static int
+query_names(struct query_ctx *c, unsigned flags)
+{
+	struct query_engine *qe = c->qe;
+	char q[ZONE_NAME_MAX + 1];
+	size_t qlen;
+	int rc;
+
+	rc = answer_zone_has_names(&qe->actx, qe->txn, c->zm.zone);
+	if (rc <= 0)
+		return rc;
+	/* rbldnsd's acl: where names are listed, "always" lists any name
+	 * below the apex and "empty" none (clientacl.h). */
+	if (c->acl.action == ACLCODE_ALWAYS || c->acl.action == ACLCODE_EMPTY)
+		return clientacl_answer(&c->acl, flags, &qe->ans);
+	if (zone_qname_below(&c->m.qn, c->zm.zlabels, q, sizeof(q),
+	    &qlen) != 0 || qlen > NAME_TEXT_MAX)
+		return 0;	/* no listed name looks like that */
+	return answer_lookup_name(&qe->actx, qe->txn, c->zm.zone, q, qlen,
+	    flags, &qe->ans);
+}
+
+/* A name below the apex that is not an address: listed by a domain list,
+ * or else the negative answer rcode. */
+static int
+query_name(struct query_ctx *c, int rcode)
+{
+	struct query_engine *qe = c->qe;
+	int rc;
+
+	qe->ans.test_point = 0;
+	qe->ans.nsources = qe->ans.ncodes = qe->ans.ntxt = 0;
+	if (qe->txn == NULL)
+		return query_servfail(c, -EINVAL);
+	if ((rc = query_names(c, query_answer_flags(c) | ANSWER_ADD)) != 0)
+		return query_servfail(c, rc);
+	if (qe->ans.ncodes == 0)
+		return query_negative(c, rcode);
+	c->res = STATS_LISTED;
+	qe->stats.listed++;
+	query_put_listed(c, &qe->ans);
+	if (c->w.an == 0)	/* listed, but nothing of this type */
+		return query_negative(c, R_NOERROR);
+	return R_NOERROR;
+}
+
+/* An address asked by a client whom a client ACL answers "always
+ * listed" (its code and TXT) or "empty" (nothing), whatever the data. */
+static int
+query_acl_addr(struct query_ctx *c, unsigned flags)
+{
+	struct query_engine *qe = c->qe;
+
+	clientacl_answer(&c->acl, flags, &qe->ans);
+	if (qe->ans.ncodes == 0) {
+		c->res = STATS_NOT_LISTED;
+		return query_negative(c, c->zm.above ? R_NOERROR :
+		    R_NXDOMAIN);
+	}
+	c->res = STATS_LISTED;
+	qe->stats.listed++;
+	query_put_listed(c, &qe->ans);
+	if (c->w.an == 0)	/* listed, but nothing of this type */
+		return query_negative(c, R_NOERROR);
+	return R_NOERROR;
+}
+
 static int
 query_addr(struct query_ctx *c)
 {
 	struct query_engine *qe = c->qe;
-	uint16_t qtype = c->m.qtype;
-	unsigned flags = ANSWER_NO_TXT;
+	unsigned flags = query_answer_flags(c);
 	int rc;
 
-	/* Only TXT and ANY answers show text: skip its work otherwise. */
-	if (qtype == T_TXT || qtype == T_ANY)
-		flags = 0;
 	if (qe->txn == NULL)
 		rc = -EINVAL;
+	else if (c->acl.action == ACLCODE_ALWAYS ||
+	    c->acl.action == ACLCODE_EMPTY)	/* every address, or none */
+		return query_acl_addr(c, flags);
 	else
 		rc = answer_lookup_flags(&qe->actx, qe->txn, c->zm.zone,
 		    &c->zm.addr, flags, &qe->ans);
+	/* A zone may list names too: "2.0.0.127" is one. */
+	if (rc == 0 && !qe->ans.test_point)
+		rc = query_names(c, flags | ANSWER_ADD);
 	if (rc != 0)
 		return query_servfail(c, rc);
 	c->res = qe->ans.ncodes == 0 ? STATS_NOT_LISTED : STATS_LISTED;
@@ -713,6 +811,20 @@ query_resolve(struct query_ctx *c)
 		c->res = STATS_ACL_REFUSED;
 		return R_REFUSED;
 	}
+	/* rbldnsd's acl: [server]'s verdict and the zone's (clientacl.h).
+	 * Ignore: no answer; refuse: REFUSED, even the apex. */
+	if (c->acl_rc == 0)
+		c->acl_rc = clientacl_zone(&c->qe->cacl, c->qe->txn,
+		    c->zm.index, c->client, &c->acl);
+	if (c->acl_rc != 0)
+		return query_fail(c, "client ACL lookup failed",
+		    store_strerror(c->acl_rc));
+	if (c->acl.action == ACLCODE_IGNORE)
+		return Q_DROP;
+	if (c->acl.action == ACLCODE_REFUSE) {
+		c->res = STATS_ACL_REFUSED;
+		return R_REFUSED;
+	}
 	c->qz = &c->qe->zones[c->zm.index];
 	c->aa = 1;
 	switch (c->zm.kind) {
@@ -723,10 +835,115 @@ query_resolve(struct query_ctx *c)
 			return query_origin(c);
 		return query_addr(c);
 	case ZONE_ABOVE:	/* an empty non-terminal (RFC 8020, 9156) */
-		return query_negative(c, R_NOERROR);
+		return query_name(c, R_NOERROR);
 	default:
-		return query_negative(c, R_NXDOMAIN);
+		return query_name(c, R_NXDOMAIN);
 	}
+}
+
+/* ---- Static records ------------------------------------------------------ */
+
+/* Where the TYPE of the RR at *pos is; *pos moves past the RR. Only for
+ * RRs we wrote: a complete message, the owner a name or a pointer. */
+static size_t
+query_rr_fields(const struct query_ctx *c, size_t *pos)
+{
+	const uint8_t *b = c->w.buf;
+	size_t p = *pos, f;
+
+	while (b[p] != 0 && b[p] < 0xc0)
+		p += 1 + (size_t)b[p];
+	f = b[p] == 0 ? p + 1 : p + 2;
+	*pos = f + 10 + rd16(b + f + 8);
+	return f;
+}
+
+/* Is rr among the answers already? Then that one keeps the lesser TTL
+ * of the two (rbldnsd answers a repeated RR once). */
+static int
+query_has_rr(struct query_ctx *c, size_t qend, const struct records_rr *rr)
+{
+	uint8_t *b = c->w.buf;
+	size_t pos = qend, f;
+	unsigned i;
+
+	for (i = 0; i < c->w.an; i++) {
+		f = query_rr_fields(c, &pos);
+		if (rd16(b + f) != rr->type || rd16(b + f + 8) != rr->rdlen ||
+		    memcmp(b + f + 10, rr->rdata, rr->rdlen) != 0)
+			continue;
+		if (((uint32_t)rd16(b + f + 4) << 16 | rd16(b + f + 6)) >
+		    rr->ttl)
+			wr32(b + f + 4, rr->ttl);
+		return 1;
+	}
+	return 0;
+}
+
+/* Each type of the answers gets the least TTL among its RRs, as rbldnsd
+ * gives merged answers (and RFC 2181 5.2 RRsets). */
+static void
+query_rrset_ttls(struct query_ctx *c, size_t qend)
+{
+	size_t pos = qend, f, p2, f2;
+	uint32_t ttl, t;
+	unsigned i, k;
+	uint8_t *b = c->w.buf;
+
+	for (i = 0; i < c->w.an; i++) {
+		f = query_rr_fields(c, &pos);
+		ttl = (uint32_t)rd16(b + f + 4) << 16 | rd16(b + f + 6);
+		for (k = 0, p2 = qend; k < c->w.an; k++) {
+			f2 = query_rr_fields(c, &p2);
+			t = (uint32_t)rd16(b + f2 + 4) << 16 | rd16(b + f2 + 6);
+			if (rd16(b + f2) == rd16(b + f) && t < ttl)
+				ttl = t;
+		}
+		wr32(b + f + 4, ttl);
+	}
+}
+
+/*
+ * The zone's static records at the name (records.h) join what its data
+ * answered, as rbldnsd merges its generic dataset with the others: the
+ * name exists (no NXDOMAIN), its RRs of the type asked (all on ANY) are
+ * added without repeats, and NODATA stays when none is of that type. A
+ * name only above one with records is NODATA (RFC 8020). The rcode.
+ */
+static int
+query_records(struct query_ctx *c, int rcode, size_t qend)
+{
+	struct records_set set;
+	unsigned an;
+	size_t i;
+
+	if (c->w.full || (rcode != R_NOERROR && rcode != R_NXDOMAIN) ||
+	    (c->w.an > 0 && c->w.ns > 0) || records_find(c->qe->recs,
+	    c->zm.index, &c->m.qn, c->zm.zlabels, &set) != 0)
+		return rcode;
+	if (set.n == 0)		/* an empty non-terminal */
+		return R_NOERROR;
+	if (c->w.an == 0) {	/* a negative answer: its SOA goes */
+		c->w.len = qend;
+		c->w.ns = 0;
+	}
+	an = c->w.an;
+	for (i = 0; i < set.n; i++) {
+		if ((c->m.qtype != T_ANY && c->m.qtype != set.rr[i].type) ||
+		    query_has_rr(c, qend, &set.rr[i]))
+			continue;
+		w_rr(&c->w, Q_HDR, set.rr[i].type, set.rr[i].ttl,
+		    set.rr[i].rdlen);
+		w_put(&c->w, set.rr[i].rdata, set.rr[i].rdlen);
+		c->w.an++;
+	}
+	if (c->w.full)
+		return R_NOERROR;
+	if (an > 0)		/* the data's RRs and the records' */
+		query_rrset_ttls(c, qend);
+	if (c->w.an == 0)
+		return query_negative(c, R_NOERROR);
+	return R_NOERROR;
 }
 
 static void
@@ -819,6 +1036,13 @@ query_answer(struct query_engine *qe, const uint8_t *in, size_t len,
 	c.aa = c.echo = c.opt = 0;
 	c.zone = -1;
 	c.res = STATS_NONE;
+	/* rbldnsd's global acl: a client it ignores gets nothing, not even
+	 * an error for a message we cannot read. */
+	c.acl_rc = clientacl_global(&qe->cacl, qe->txn, client, &c.acl);
+	if (c.acl.action == ACLCODE_IGNORE) {
+		qe->stats.dropped++;
+		return 0;
+	}
 	/* A FORMERR says nothing of a message we could not read. */
 	if ((rcode = query_check(&c, in, len)) == R_FORMERR)
 		c.echo = c.opt = 0;
@@ -830,6 +1054,12 @@ query_answer(struct query_engine *qe, const uint8_t *in, size_t len,
 	qend = c.w.len;
 	if (rcode == Q_GO)
 		rcode = query_resolve(&c);
+	if (rcode == Q_DROP) {		/* a zone's acl ignores the client */
+		qe->stats.dropped++;
+		return 0;
+	}
+	if (c.aa && records_any(qe->recs))
+		rcode = query_records(&c, rcode, qend);
 	if (c.w.full) {		/* RFC 2181 9: TC, and no partial RRsets */
 		c.w.len = qend;
 		c.w.full = 0;

@@ -63,8 +63,11 @@ void	query_engine_begin(struct query_engine *qe, struct store_txn *t);
  * limit (EDNS payload size, capped at QUERY_EDNS_SIZE, else 512) is
  * truncated with TC=1. Never fails: store errors give SERVFAIL.
  * client is who asked: one that the allow and deny lists of [server] or
- * of the zone asked about keep out gets REFUSED (acl.h). NULL, for
- * callers without a client (tests, fuzzing), is let in everywhere.
+ * of the zone asked about keep out gets REFUSED (acl.h); the client-acl
+ * of [server] and of the zone may ignore it (0: nothing to send; counted
+ * as dropped), refuse it, or answer its address queries "not listed" or
+ * "always listed" (clientacl.h). NULL, for callers without a client
+ * (tests, fuzzing), is let in everywhere.
  */
 size_t	query_answer(struct query_engine *qe, const uint8_t *in, size_t len,
 	    uint8_t *out, size_t outcap, enum query_transport tr,

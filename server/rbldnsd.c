@@ -29,6 +29,7 @@
 #include "log.h"
 #include "privs.h"
 #include "rbldnsd.h"
+#include "rbldnsd_records.h"
 
 /*
  * Architecture: the server never parses list formats and the importer
@@ -108,6 +109,8 @@ struct rbl_zone {
 	char		 name[RBL_DNAME];
 	size_t		 ds[CFG_MAX_ZONE_SOURCES];	/* indexes */
 	size_t		 nds;
+	int		 has_acl;	/* "zone:acl:file": its client-acl */
+	size_t		 acl;		/* that dataset's index */
 };
 
 /* The front end's state: rbldnsd_main() owns it. */
@@ -125,8 +128,14 @@ struct rbl {
 	uint32_t		 ttl_def, ttl_min, ttl_max;
 	uint32_t		 check;		/* seconds; 0: no checks */
 	int			 accept_host_bits, quick, foreground;
+	/* -l [+]file, -s [+]file: as given, then absolute ("-" kept). */
+	const char		*qlog_arg, *sfile_arg;
+	char			*qlog, *sfile;
+	int			 qlog_flush, sfile_deltas;
 	struct rbl_dataset	*ds;
 	size_t			 nds;
+	int			 has_gacl;	/* ":acl:file", [server]'s */
+	size_t			 gacl;		/* client-acl: its dataset */
 	struct rbl_zone		*zones;
 	size_t			 nzones;
 	/* What it runs. */
@@ -134,6 +143,7 @@ struct rbl {
 	char			 store[PATH_MAX], conf[PATH_MAX + 16];
 	int			 store_tmp;	/* ours: removed at exit */
 	char			*conf_text;	/* as last written */
+	struct rbldnsd_records	 recs;		/* of generic datasets */
 	pid_t			 server;
 	sigset_t		 sigs, oldmask;
 	int			 ready_fd;	/* -1, or the waiting parent */
@@ -147,8 +157,9 @@ rbl_usage(FILE *f)
 "\n"
 "rbldnsd's command line (see man rbldnsd) on reputed: the data files are\n"
 "loaded into a store by reputed-import and served by reputed, over UDP\n"
-"and TCP. Dataset types: ip4set ip4tset ip4trie ip6tset ip6trie, and\n"
-"combined with $DATASET blocks of those types.\n"
+"and TCP. Dataset types: ip4set ip4tset ip4trie ip6tset ip6trie dnset,\n"
+"generic, and combined with $DATASET blocks of those types; acl\n"
+"(zone:acl:file, a zone's, and :acl:file, every zone's).\n"
 "\n"
 "  -b addr[/port]  listen (required; repeatable; port 53 by default)\n"
 "  -4, -6          resolve -b names to IPv4 / IPv6 addresses only\n"
@@ -160,9 +171,12 @@ rbl_usage(FILE *f)
 "  -q              a file that fails to load at startup is not fatal\n"
 "  -n              stay in the foreground, log to stderr\n"
 "  -p file         write the pid here\n"
+"  -l [+]file      query log, a line per answer (+: unbuffered; -: stdout;\n"
+"                  reopened on SIGHUP)\n"
+"  -s [+]file      statistics file, a line every -c (+: per interval)\n"
 "  --store DIR     keep the store in DIR (default: a temporary one,\n"
 "                  removed at exit)\n"
-"Accepted and ignored: -a -A -f -v -C -l -s -x -X -F (one line each).\n"
+"Accepted and ignored: -a -A -f -v -C -x -X -F (one line each).\n"
 "docs/rbldnsd.md lists every difference from rbldnsd.\n");
 }
 
@@ -251,7 +265,8 @@ static int
 rbl_type_known(const char *type)
 {
 	static const char *const ok[] = { "ip4set", "ip4tset", "ip4trie",
-	    "ip6tset", "ip6trie", "combined", NULL };
+	    "ip6tset", "ip6trie", "dnset", "generic", "combined", "acl",
+	    NULL };
 	size_t i;
 
 	for (i = 0; ok[i] != NULL; i++)
@@ -316,7 +331,8 @@ rbl_dataset(struct rbl *r, const char *spec, size_t *index)
 	if (!rbl_type_known(d->type)) {
 		log_warnx("dataset type '%s' is not supported by reputed "
 		    "--rbldnsd (ip4set ip4tset ip4trie ip6tset ip6trie "
-		    "combined are; see docs/rbldnsd.md)", d->type);
+		    "dnset generic combined acl are; see docs/rbldnsd.md)",
+		    d->type);
 		return -1;
 	}
 	if ((d->spec = strdup(spec)) == NULL ||
@@ -351,6 +367,7 @@ rbl_zone_spec(struct rbl *r, const char *arg)
 	struct rbl_zone *z = NULL;
 	char name[RBL_DNAME];
 	size_t i, n = colon ? (size_t)(colon - arg) : 0, ds;
+	int acl = colon != NULL && strncmp(colon + 1, "acl:", 4) == 0;
 
 	if (colon == NULL || n >= sizeof(name)) {
 		log_warnx("invalid zone spec (zone:type:file,...): '%s'", arg);
@@ -361,13 +378,23 @@ rbl_zone_spec(struct rbl *r, const char *arg)
 	name[n] = '\0';
 	if (n > 1 && name[n - 1] == '.')
 		name[n - 1] = '\0';
-	if (name[0] == '\0') {
-		log_warnx("'%s': a global ACL (empty zone name) is not "
-		    "supported", arg);
+	if (name[0] == '\0' && !acl) {
+		log_warnx("missing domain name in '%s'", arg);
 		return -1;
 	}
 	if (rbl_dataset(r, colon + 1, &ds) != 0)
 		return -1;
+	/* An acl is not data: the zone's client-acl, or with no zone name
+	 * [server]'s (one each, as in rbldnsd). */
+	if (name[0] == '\0') {
+		if (r->has_gacl) {
+			log_warnx("global acl specified more than once");
+			return -1;
+		}
+		r->has_gacl = 1;
+		r->gacl = ds;
+		return 0;
+	}
 	for (i = 0; i < r->nzones && z == NULL; i++)
 		if (strcmp(r->zones[i].name, name) == 0)
 			z = &r->zones[i];
@@ -380,6 +407,15 @@ rbl_zone_spec(struct rbl *r, const char *arg)
 		memset(z, 0, sizeof(*z));
 		snprintf(z->name, sizeof(z->name), "%s", name);
 	}
+	if (acl) {
+		if (z->has_acl) {
+			log_warnx("repeated ACL definition for zone %s", name);
+			return -1;
+		}
+		z->has_acl = 1;
+		z->acl = ds;
+		return 0;
+	}
 	for (i = 0; i < z->nds; i++)
 		if (z->ds[i] == ds)
 			return 0;
@@ -389,6 +425,37 @@ rbl_zone_spec(struct rbl *r, const char *arg)
 		return -1;
 	}
 	z->ds[z->nds++] = ds;
+	return 0;
+}
+
+/*
+ * -l and -s: "[+]file" into the [server] keys' values: '+' set in
+ * *plus, the file made absolute as rbldnsd opens it (after -r and -w),
+ * "-" (-l only) kept. An empty name means no file (rbldnsd too). 0, or
+ * -1 if the name does not fit a configuration line.
+ */
+static int
+rbl_opt_file(const struct rbl *r, int ch, const char *arg, char **out,
+    int *plus)
+{
+	const char *name = arg;
+
+	*out = NULL;
+	if ((*plus = name[0] == '+'))
+		name++;
+	if (name[0] == '\0')
+		return 0;
+	if (ch == 'l' && strcmp(name, "-") == 0)
+		*out = strdup(name);
+	else
+		*out = rbl_path(r, name);
+	if (*out == NULL)
+		fatal("strdup");
+	if (strlen(*out) + 24 > RBL_LINE_MAX) {
+		log_warnx("-%c %s: the file name is too long (at most %d "
+		    "characters, made absolute)", ch, arg, RBL_LINE_MAX - 24);
+		return -1;
+	}
 	return 0;
 }
 
@@ -454,9 +521,8 @@ rbl_parse(struct rbl *r, int argc, char **argv)
 		case 'd':
 			log_warnx("-d (dump the zones) is not supported");
 			return -1;
-		case 'l': rbl_ignored(ch, optarg, "no query log"); break;
-		case 's': rbl_ignored(ch, optarg, "no statistics file; "
-			    "reputed logs statistics at debug level"); break;
+		case 'l': r->qlog_arg = optarg; break;
+		case 's': r->sfile_arg = optarg; break;
 		case 'v': rbl_ignored(ch, NULL, "version.bind is always "
 			    "REFUSED"); break;
 		case 'a': rbl_ignored(ch, NULL, "answers are always minimal "
@@ -474,6 +540,12 @@ rbl_parse(struct rbl *r, int argc, char **argv)
 		default: rbl_usage(stderr); return -1;
 		}
 	}
+	/* After every option: -r and -w may follow -l and -s. */
+	if ((r->qlog_arg != NULL && rbl_opt_file(r, 'l', r->qlog_arg,
+	    &r->qlog, &r->qlog_flush) != 0) ||
+	    (r->sfile_arg != NULL && rbl_opt_file(r, 's', r->sfile_arg,
+	    &r->sfile, &r->sfile_deltas) != 0))
+		bad = 1;
 	if (bad)
 		return -1;
 	for (i = 0; i < nb; i++)
@@ -488,6 +560,14 @@ rbl_parse(struct rbl *r, int argc, char **argv)
 	for (; optind < argc; optind++)
 		if (rbl_zone_spec(r, argv[optind]) != 0)
 			return -1;
+	/* rbldnsd refuses a zone that has only an acl. */
+	for (i = 0; i < r->nzones; i++) {
+		if (r->zones[i].nds == 0) {
+			log_warnx("missing data for zone %s (an acl is not "
+			    "data)", r->zones[i].name);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -710,10 +790,14 @@ struct rbl_zconf {
 	char			 name[RBL_DNAME];
 	struct rbl_member	 m[CFG_MAX_ZONE_SOURCES];
 	size_t			 n;
+	/* 1 + the index of the command-line zone it is, and of the one
+	 * whose combined data made it a subzone (0: none): whose acl. */
+	size_t			 zone, base;
 };
 
-/* Add a member to zone name in zs (n zones, room for max). */
-static void
+/* Add a member to zone name in zs (n zones, room for max); the zone, or
+ * NULL when there is no room. */
+static struct rbl_zconf *
 rbl_zconf_add(struct rbl_zconf *zs, size_t *n, size_t max, const char *name,
     struct rbl_member m)
 {
@@ -723,13 +807,23 @@ rbl_zconf_add(struct rbl_zconf *zs, size_t *n, size_t max, const char *name,
 		;
 	if (i == *n) {
 		if (*n == max)
-			return;
+			return NULL;
 		memset(&zs[i], 0, sizeof(zs[i]));
 		snprintf(zs[i].name, sizeof(zs[i].name), "%s", name);
 		(*n)++;
 	}
 	if (zs[i].n < CFG_MAX_ZONE_SOURCES)
 		zs[i].m[zs[i].n++] = m;
+	return &zs[i];
+}
+
+/* Does a dataset (or a $DATASET block, its spec) of this type hold
+ * entries? A generic one holds records of the zone only. */
+static int
+rbl_has_entries(const char *type)
+{
+	return !(strncmp(type, "generic", 7) == 0 && (type[7] == '\0' ||
+	    type[7] == ' ' || type[7] == ':'));
 }
 
 /*
@@ -740,7 +834,7 @@ rbl_zconf_add(struct rbl_zconf *zs, size_t *n, size_t max, const char *name,
 static struct rbl_zconf *
 rbl_zones(const struct rbl *r, size_t *nz)
 {
-	struct rbl_zconf *zs;
+	struct rbl_zconf *zs, *zc;
 	const struct rbl_dataset *d;
 	const struct rbl_block *b;
 	char name[RBL_DNAME * 2];
@@ -754,10 +848,13 @@ rbl_zones(const struct rbl *r, size_t *nz)
 
 		for (j = 0; j < z->nds; j++) {
 			d = &r->ds[z->ds[j]];
-			rbl_zconf_add(zs, nz, max, z->name, (struct rbl_member){
-			    d->source, d->blocks == NULL &&
-			    strcmp(d->type, "combined") != 0,
+			zc = rbl_zconf_add(zs, nz, max, z->name,
+			    (struct rbl_member){ d->source, d->blocks == NULL &&
+			    strcmp(d->type, "combined") != 0 &&
+			    rbl_has_entries(d->type),
 			    rbl_meta_ttl(r, &d->meta), &d->meta });
+			if (zc != NULL)
+				zc->zone = i + 1;
 			for (k = 0; k < d->nblocks; k++) {
 				b = &d->blocks[k];
 				for (q = 0; q < b->nsubs; q++) {
@@ -770,15 +867,30 @@ rbl_zones(const struct rbl *r, size_t *nz)
 						    z->name);
 					if (strlen(name) >= RBL_DNAME)
 						continue;
-					rbl_zconf_add(zs, nz, max, name,
-					    (struct rbl_member){ b->source, 1,
+					zc = rbl_zconf_add(zs, nz, max, name,
+					    (struct rbl_member){ b->source,
+					    rbl_has_entries(b->spec),
 					    rbl_meta_ttl(r, &b->meta),
 					    &d->meta });
+					if (zc != NULL && zc->base == 0)
+						zc->base = i + 1;
 				}
 			}
 		}
 	}
 	return zs;
+}
+
+/* The zone's client-acl: its own acl, or a subzone's of combined data,
+ * its base zone's (rbldnsd consults the base zone's acl for all of it). */
+static void
+rbl_conf_zone_acl(const struct rbl *r, const struct rbl_zconf *z, FILE *f)
+{
+	size_t zi = z->zone != 0 ? z->zone : z->base;
+
+	if (zi != 0 && r->zones[zi - 1].has_acl)
+		fprintf(f, "client-acl = %s\n",
+		    r->ds[r->zones[zi - 1].acl].source);
 }
 
 /* The SOA and NS of a zone: the first source (in command-line order)
@@ -791,7 +903,9 @@ rbl_conf_zone(const struct rbl *r, const struct rbl_zconf *z, FILE *f)
 	size_t i, k, len;
 	int have_ttl = 0;
 
-	fprintf(f, "\n[zone %s]\nsources =", z->name);
+	fprintf(f, "\n[zone %s]\n", z->name);
+	rbl_conf_zone_acl(r, z, f);
+	fprintf(f, "sources =");
 	for (i = 0; i < z->n; i++) {
 		m = &z->m[i];
 		fprintf(f, " %s", m->source);
@@ -838,6 +952,23 @@ rbl_conf_zone(const struct rbl *r, const struct rbl_zconf *z, FILE *f)
 	}
 }
 
+/* The records of the zone's generic datasets: a records file (number i)
+ * with rbldnsd's TTLs, named in the zone. */
+static void
+rbl_conf_records(const struct rbl *r, const struct rbl_zconf *z, size_t i,
+    FILE *f)
+{
+	const struct rbldnsd_ttl ttl = { r->ttl_def, r->ttl_min, r->ttl_max,
+	    RBL_TTL_LIMIT };
+	const char *src[CFG_MAX_ZONE_SOURCES];
+	size_t k;
+
+	for (k = 0; k < z->n; k++)
+		src[k] = z->m[k].source;
+	rbldnsd_records_zone(&r->recs, src, z->n, z->name, i, r->store, &ttl,
+	    f);
+}
+
 /* The whole configuration, in a malloc'd string. */
 static char *
 rbl_conf_build(const struct rbl *r)
@@ -857,11 +988,23 @@ rbl_conf_build(const struct rbl *r)
 	fprintf(f, "\ndatabase = %s/db\n", r->store);
 	if (r->drop)
 		fprintf(f, "user = %s\n", r->user);
+	if (r->has_gacl)
+		fprintf(f, "client-acl = %s\n", r->ds[r->gacl].source);
+	if (r->qlog != NULL)
+		fprintf(f, "query-log = %s\nquery-log-flush = %s\n", r->qlog,
+		    r->qlog_flush ? "yes" : "no");
+	/* rbldnsd writes a line at each -c check; -c 0: only at exit. */
+	if (r->sfile != NULL)
+		fprintf(f, "stats-file = %s\nstats-file-interval = %" PRIu32
+		    "\nstats-file-deltas = %s\n", r->sfile, r->check,
+		    r->sfile_deltas ? "yes" : "no");
 	for (i = 0; i < r->nds; i++)
 		rbl_conf_sources(r, &r->ds[i], f);
 	zs = rbl_zones(r, &nz);
-	for (i = 0; i < nz; i++)
+	for (i = 0; i < nz; i++) {
 		rbl_conf_zone(r, &zs[i], f);
+		rbl_conf_records(r, &zs[i], i, f);
+	}
 	free(zs);
 	if (fclose(f) != 0)
 		fatal("open_memstream");
@@ -943,8 +1086,10 @@ rbl_meta_line(struct rbl_meta *m, char *line)
 
 /* Relay the importer's output to our log and collect its metadata. */
 static void
-rbl_import_output(int fd, struct rbl_meta *m)
+rbl_import_output(int fd, struct rbl_meta *m, struct rbldnsd_records *recs)
 {
+	const char *rec;
+
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -957,7 +1102,9 @@ rbl_import_output(int fd, struct rbl_meta *m)
 	while ((n = getline(&line, &cap, f)) > 0) {
 		if (line[n - 1] == '\n')
 			line[--n] = '\0';
-		if (strncmp(line, "meta\t", 5) == 0)
+		if ((rec = rbldnsd_records_meta(line)) != NULL)
+			rbldnsd_records_line(recs, rec);
+		else if (strncmp(line, "meta\t", 5) == 0)
 			rbl_meta_line(m, line);
 		else if (strstr(line, " entries, ") != NULL)
 			log_info("%s", line);
@@ -981,7 +1128,7 @@ rbl_import(struct rbl *r, const struct rbl_dataset *d, const char *source,
 	const char **argv;
 	char partbuf[16];
 	size_t i, k = 0;
-	int fds[2], status;
+	int fds[2], status, ok;
 	pid_t pid;
 
 	if ((argv = calloc(10 + 2 * d->nfiles, sizeof(*argv))) == NULL)
@@ -1015,10 +1162,14 @@ rbl_import(struct rbl *r, const struct rbl_dataset *d, const char *source,
 	free(argv);
 	close(fds[1]);
 	memset(m, 0, sizeof(*m));
-	rbl_import_output(fds[0], m);
+	rbldnsd_records_begin(&r->recs);
+	rbl_import_output(fds[0], m, &r->recs);
 	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 		;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+	ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	/* A generic dataset's records: the last good import's. */
+	rbldnsd_records_end(&r->recs, source, ok);
+	return ok ? 0 : -1;
 }
 
 /* The blocks combined data lists ("type[:label] sub...;..."): 0 with
@@ -1323,7 +1474,9 @@ rbl_daemonize(struct rbl *r)
 	setsid();
 	if ((null = open("/dev/null", O_RDWR)) != -1) {
 		dup2(null, 0);
-		dup2(null, 1);
+		/* -l -: the log stays on standard output (rbldnsd too). */
+		if (r->qlog == NULL || strcmp(r->qlog, "-") != 0)
+			dup2(null, 1);
 		dup2(null, 2);
 		if (null > 2)
 			close(null);
@@ -1371,9 +1524,12 @@ rbl_cleanup(struct rbl *r)
 	}
 	for (i = 0; i < r->nlisten; i++)
 		free(r->listen[i]);
+	free(r->qlog);
+	free(r->sfile);
 	free(r->ds);
 	free(r->zones);
 	free(r->conf_text);
+	rbldnsd_records_fini(&r->recs);
 }
 
 /* Wait for a signal or the next check; returns the exit status. */
@@ -1402,6 +1558,10 @@ rbl_loop(struct rbl *r)
 		case SIGHUP:
 			log_info("SIGHUP: checking the data files");
 			rbl_check(r);
+			/* rbldnsd reopens its query log on SIGHUP: the
+			 * server does on its own. */
+			if (r->qlog != NULL && r->server > 0)
+				kill(r->server, SIGHUP);
 			break;
 		case SIGCHLD:
 			if (rbl_server_gone(r))

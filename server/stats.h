@@ -63,6 +63,8 @@ struct stats_counters {
 	uint64_t	rate_limited;	/* dropped by rate limiting */
 	uint64_t	slipped;	/* ... sent truncated instead (slip) */
 	uint64_t	acl_refused;	/* refused by allow/deny */
+	uint64_t	bytes_in;	/* of the messages received */
+	uint64_t	bytes_out;	/* of the answers sent (TCP: queued) */
 };
 
 struct stats_zone {
@@ -219,6 +221,24 @@ stats_rate_limited(struct stats *st, int slipped)
 		c->slipped++;
 	else
 		c->rate_limited++;
+}
+
+/*
+ * The sizes of the message just handed to query_answer() (in bytes) and
+ * of its answer as sent (out; 0 when none went out): to the zone of the
+ * answer last counted, or (answered 0: query_answer() returned 0, the
+ * message was counted as malformed) to the unmatched counters.
+ */
+static inline void
+stats_traffic(struct stats *st, int answered, size_t in, size_t out)
+{
+	struct stats_counters *c;
+
+	if (st == NULL)
+		return;
+	c = answered ? stats_block(st, st->last_zone) : &st->unmatched;
+	c->bytes_in += in;
+	c->bytes_out += out;
 }
 
 /* Bucket of ns nanoseconds: the least i with ceil(ns / 1000) <= 2^i. */

@@ -246,3 +246,29 @@ zone_find(const struct zone_table *zt, const struct zone_qname *qn,
 	}
 	return -ENOENT;
 }
+
+int
+zone_qname_below(const struct zone_qname *qn, unsigned zlabels, char *buf,
+    size_t cap, size_t *len)
+{
+	const uint8_t *lab;
+	size_t n = 0, i, k;
+
+	if (zlabels >= qn->nlabels)
+		return -EINVAL;
+	for (i = 0; i < qn->nlabels - zlabels; i++) {
+		lab = qn->wire + qn->off[i];
+		if (n + (i > 0) + lab[0] + 1 > cap)
+			return -ENOSPC;
+		if (i > 0)
+			buf[n++] = '.';
+		for (k = 1; k <= lab[0]; k++) {
+			if (lab[k] <= ' ' || lab[k] == '.' || lab[k] == 0x7f)
+				return -EINVAL;
+			buf[n++] = (char)lab[k];
+		}
+	}
+	buf[n] = '\0';
+	*len = n;
+	return 0;
+}

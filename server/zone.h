@@ -85,4 +85,15 @@ void	zone_table_free(struct zone_table *zt);	/* accepts NULL */
 int	zone_find(const struct zone_table *zt, const struct zone_qname *qn,
 	    struct zone_match *m);
 
+/*
+ * The labels of qn below its zone's apex (the first nlabels - zlabels),
+ * as text joined by dots, lower case, without a final dot: the name a
+ * domain list (rbldnsd dnset) is asked about. Into buf (cap bytes, NUL
+ * added) with *len set; -EINVAL when there are none or a label holds a
+ * byte no listed name can (a dot, a blank, a control byte), -ENOSPC when
+ * it does not fit.
+ */
+int	zone_qname_below(const struct zone_qname *qn, unsigned zlabels,
+	    char *buf, size_t cap, size_t *len);
+
 #endif

@@ -18,6 +18,7 @@
 #include "ctlsock.h"
 #include "geo.h"
 #include "log.h"
+#include "name.h"
 #include "store.h"
 
 #define CTL_DEFAULT_CONF	"/etc/reputed.conf"
@@ -31,6 +32,11 @@
  * on the time a neighbourhood takes with a list of millions. */
 #define CTL_ASN_SCAN_MAX	1000000
 #define CTL_ORG_LEN		256	/* an AS organisation and its NUL */
+/* An entry's text: "!" and a prefix or a listed name ("*.x"), NUL. */
+#define CTL_PREFIX_LEN		(1 + NAME_STRLEN)
+/* What query and explain of a name return when no zone or source has
+ * domain-name data: the operand is then no name they take. */
+#define CTL_NOT_NAME		(-1)
 
 /* Exit codes, as grep's: 0 listed or fine, 1 not listed or problems. */
 enum ctl_exit {
@@ -127,6 +133,11 @@ ctl_usage(FILE *f)
 "                    same /24 (/48 for IPv6) and in the same ASN (of at\n"
 "                    most the first 1000000 entries of each source).\n"
 "                    Exit status as query.\n"
+"  query NAME [ZONE], explain NAME\n"
+"                    the same for a domain name (\"spam.example\", below\n"
+"                    the zone) in the zones and sources that hold domain-\n"
+"                    name listings (rbldnsd dnset): the entries that decide\n"
+"                    (\"x\" and \".x\", else the nearest \"*.p\" or \".p\").\n"
 "  sources           one row per source (configured or only in the store):\n"
 "                    entries, last success, next fetch due, last error.\n"
 "  list add PREFIX --source NAME --reason TEXT [--expires DURATION]\n"
@@ -565,11 +576,13 @@ ctl_answer_json(const struct cfg_zone *zone, const struct answer *ans)
 		    strlen(ans->txt[i])));
 	for (i = 0; i < ans->nsources; i++) {
 		as = &ans->sources[i];
+		/* A domain-name listing shows its name, not its key. */
 		json_array_append_new(srcs, json_pack("{s:s, s:o, s:o, s:o}",
-		    "name", as->src->name, "prefix",
-		    ctl_json_prefix(&as->prefix), "network",
-		    ctl_json_prefix(&as->network), "code",
-		    ctl_json_code(as->code)));
+		    "name", as->src->name, "prefix", as->name[0] != '\0' ?
+		    json_string(as->name) : ctl_json_prefix(&as->prefix),
+		    "network", as->name[0] != '\0' ?
+		    json_string(as->name) : ctl_json_prefix(&as->network),
+		    "code", ctl_json_code(as->code)));
 	}
 	return json_pack("{s:s, s:s, s:b, s:b, s:o, s:o, s:o}",
 	    "zone", zone->name, "type", zone->type == CFG_ZONE_ASN ? "asn" :
@@ -590,7 +603,11 @@ ctl_answers_json(const struct ctl_answers *r)
 	return zones;
 }
 
-/* query IP [ZONE] */
+static int	ctl_parse_name(const char *, struct rp_name *);
+static int	ctl_query_name(struct ctl *, const struct cfg_zone *,
+		    const struct rp_name *);
+
+/* query IP [ZONE], or query NAME [ZONE] where zones have domain names */
 static int
 ctl_query(struct ctl *ctl)
 {
@@ -598,10 +615,13 @@ ctl_query(struct ctl *ctl)
 	struct store_txn *t = NULL;
 	const struct cfg_zone *zone = NULL;
 	struct rp_addr a;
+	struct rp_name q;
 	char ip[RP_CIDR_STRLEN];
-	int rc, listed;
+	int rc, listed, is_name;
 
-	if (ctl_parse_ip(ctl->argv[1], &a) != 0)
+	is_name = cidr_parse_addr(ctl->argv[1], &a) != 0 &&
+	    ctl_parse_name(ctl->argv[1], &q) == 0;
+	if (!is_name && ctl_parse_ip(ctl->argv[1], &a) != 0)
 		return CTL_ERR;
 	if (ctl->argc > 2 &&
 	    (zone = ctl_zone_find(ctl->cfg, ctl->argv[2])) == NULL) {
@@ -610,6 +630,12 @@ ctl_query(struct ctl *ctl)
 	}
 	if (zone == NULL && ctl->cfg->nzones == 0) {
 		log_warnx("%s: no zone configured", ctl->conf);
+		return CTL_ERR;
+	}
+	if (is_name) {
+		if ((rc = ctl_query_name(ctl, zone, &q)) != CTL_NOT_NAME)
+			return rc;
+		(void)ctl_parse_ip(ctl->argv[1], &a);	/* says why not */
 		return CTL_ERR;
 	}
 	/* Without its databases, a zone's ASN listings would look unlisted:
@@ -696,12 +722,30 @@ ctl_event_name(uint8_t type)
 	return "unknown";
 }
 
-/* "192.0.2.0/24", or "!192.0.2.0/24" for an exclusion. */
+/* "192.0.2.0/24", or for a domain-name listing its name ("*.x"), into
+ * buf (NAME_STRLEN bytes). */
+static const char *
+ctl_entry_key(const struct store_entry *e, char *buf)
+{
+	struct rp_name n;
+
+	if (e->prefix.addr.family != RP_AF_NAME || e->name_len == 0 ||
+	    e->name_len > NAME_TEXT_MAX)
+		return cidr_str(&e->prefix, buf);
+	memset(&n, 0, sizeof(n));
+	n.kind = e->name_kind;
+	n.len = (uint8_t)e->name_len;
+	memcpy(n.text, e->name, e->name_len);
+	return name_str(&n, buf);
+}
+
+/* "192.0.2.0/24", or "!192.0.2.0/24" for an exclusion (a name listing:
+ * "*.x", "!*.x"); buf has CTL_PREFIX_LEN bytes. */
 static const char *
 ctl_entry_prefix(const struct store_entry *e, char *buf)
 {
 	buf[0] = '!';
-	cidr_str(&e->prefix, buf + 1);
+	ctl_entry_key(e, buf + 1);
 	return e->flags & STORE_F_EXCLUDE ? buf : buf + 1;
 }
 
@@ -738,7 +782,7 @@ static void
 ctl_explain_entry_text(const struct ctl *ctl, const struct ctl_source *s,
     const struct store_entry *e, int wins, const struct ctl_history *h)
 {
-	char p[RP_CIDR_STRLEN + 1], tb[CTL_TIME_LEN], code[INET_ADDRSTRLEN];
+	char p[CTL_PREFIX_LEN], tb[CTL_TIME_LEN], code[INET_ADDRSTRLEN];
 	uint32_t c = ctl_entry_code(s, e);
 
 	printf("  %s%s%s%s\n", ctl_entry_prefix(e, p),
@@ -779,10 +823,11 @@ ctl_explain_entry_json(const struct ctl *ctl, const struct ctl_source *s,
     const struct store_entry *e, int wins, const struct ctl_history *h)
 {
 	uint32_t c = ctl_entry_code(s, e);
+	char key[NAME_STRLEN];
 
 	return json_pack("{s:o, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:b, "
 	    "s:b, s:o}",
-	    "prefix", ctl_json_prefix(&e->prefix),
+	    "prefix", json_string(ctl_entry_key(e, key)),
 	    "exclusion", (e->flags & STORE_F_EXCLUDE) != 0,
 	    "manual", (e->flags & STORE_F_MANUAL) != 0,
 	    "code", c != 0 ? ctl_json_code(c) : json_null(),
@@ -801,7 +846,7 @@ ctl_verdict(const struct ctl_source *s, const struct ctl_covering *cov,
     char *buf, size_t len)
 {
 	const struct store_entry *win = cov->n ? &cov->e[cov->n - 1] : NULL;
-	char p[RP_CIDR_STRLEN + 1];
+	char p[CTL_PREFIX_LEN];
 	const char *note = s->cfg == NULL ?
 	    " [not configured: no zone answers from it]" : "";
 
@@ -1325,7 +1370,7 @@ ctl_explain_source(const struct ctl *ctl, struct store_txn *t,
     const struct ctl_source *s, json_t *jsources)
 {
 	struct ctl_covering cov = { NULL, 0, 0 };
-	char verdict[256], p[RP_CIDR_STRLEN + 1];
+	char verdict[CTL_PREFIX_LEN + 96], p[CTL_PREFIX_LEN];
 	json_t *jentries = NULL, *jpast = NULL;
 	int rc = 0;
 
@@ -1433,7 +1478,239 @@ ctl_explain_run(struct ctl *ctl, struct store_txn *t,
 	return rc < 0 ? rc : any;
 }
 
-/* explain IP */
+/* ---- Domain names: rbldnsd dnset sources ------------------------------- */
+
+/* A domain-name operand ("x.example", a final dot dropped), lower case.
+ * 0, or -EINVAL (nothing logged). */
+static int
+ctl_parse_name(const char *s, struct rp_name *q)
+{
+	if (name_parse(s, strlen(s), q) != 0 || q->kind != NAME_EXACT)
+		return -EINVAL;
+	return 0;
+}
+
+/* What the zones with domain-name data (zone, or every dnsbl zone when
+ * NULL) answer for q; r->n is 0 when none has any. 0 or <0. */
+static int
+ctl_answers_name(struct ctl *ctl, struct store_txn *t,
+    const struct rp_name *q, const struct cfg_zone *zone,
+    struct ctl_answers *r)
+{
+	struct answer_ctx actx;
+	const struct cfg_zone *z;
+	size_t i, n = zone != NULL ? 1 : ctl->cfg->nzones;
+	int rc = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->zones = calloc(n + 1, sizeof(*r->zones));
+	r->ans = calloc(n + 1, sizeof(*r->ans));
+	if (r->zones == NULL || r->ans == NULL) {
+		ctl_answers_free(r);
+		return -ENOMEM;
+	}
+	answer_ctx_init(&actx, ctl->cfg);
+	actx.geo = ctl->geo;
+	for (i = 0; i < n && rc >= 0; i++) {
+		z = zone != NULL ? zone : &ctl->cfg->zones[i];
+		if (z->type != CFG_ZONE_DNSBL ||
+		    (rc = answer_zone_has_names(&actx, t, z)) <= 0)
+			continue;
+		r->zones[r->n] = z;
+		rc = answer_lookup_name(&actx, t, z, q->text, q->len, 0,
+		    &r->ans[r->n]);
+		if (r->ans[r->n++].ncodes > 0)
+			r->listed = 1;
+	}
+	answer_ctx_fini(&actx);
+	if (rc < 0)
+		ctl_answers_free(r);
+	return rc < 0 ? rc : 0;
+}
+
+/* query NAME [ZONE]: CTL_NOT_NAME when no zone has domain-name data,
+ * else CTL_OK, CTL_NO or CTL_ERR. */
+static int
+ctl_query_name(struct ctl *ctl, const struct cfg_zone *zone,
+    const struct rp_name *q)
+{
+	struct ctl_answers r;
+	struct store_txn *t = NULL;
+	int rc, listed;
+
+	if (ctl_read_txn(ctl, &t) != 0)
+		return CTL_ERR;
+	rc = ctl_answers_name(ctl, t, q, zone, &r);
+	store_txn_abort(t);
+	if (rc != 0) {
+		log_warnx("lookup: %s", store_strerror(rc));
+		return CTL_ERR;
+	}
+	if (r.n == 0) {
+		ctl_answers_free(&r);
+		return CTL_NOT_NAME;
+	}
+	if (!ctl->json)
+		ctl_answers_print(&r, "");
+	else if (ctl_json_print(json_pack("{s:s, s:b, s:o}", "name", q->text,
+	    "listed", r.listed, "zones", ctl_answers_json(&r))) != 0)
+		rc = -ENOMEM;
+	listed = r.listed;
+	ctl_answers_free(&r);
+	if (rc != 0)
+		return CTL_ERR;
+	return listed ? CTL_OK : CTL_NO;
+}
+
+/*
+ * The entries of source id that decide for name q, as rbldnsd's dnset
+ * (store_name_lookup()) decides: "q" and ".q", else those of the nearest
+ * parent p with "*.p" or ".p". An exclusion among them is put last: it
+ * is the one that wins.
+ */
+static int
+ctl_name_covering(struct store_txn *t, uint16_t id, const struct rp_name *q,
+    struct ctl_covering *cov)
+{
+	unsigned kinds[2] = { NAME_EXACT, NAME_TREE };
+	const char *p = q->text, *dot;
+	size_t plen = q->len, k;
+	struct store_entry e, tmp;
+	struct rp_cidr key;
+	int rc;
+
+	for (;;) {
+		for (k = 0; k < 2; k++) {
+			name_key_of(kinds[k], p, plen, &key);
+			if ((rc = store_entry_get(t, id, &key, &e)) == -ENOENT)
+				continue;
+			if (rc != 0)
+				return rc;
+			if (e.name_kind == kinds[k] && e.name_len == plen &&
+			    memcmp(e.name, p, plen) == 0 &&
+			    (rc = ctl_covering_add(&e, cov)) != 0)
+				return rc;
+		}
+		if (cov->n > 0 || (dot = memchr(p, '.', plen)) == NULL)
+			break;
+		plen -= (size_t)(dot + 1 - p);
+		p = dot + 1;
+		kinds[0] = NAME_BELOW;
+	}
+	if (cov->n == 2 && (cov->e[0].flags & STORE_F_EXCLUDE)) {
+		tmp = cov->e[0];
+		cov->e[0] = cov->e[1];
+		cov->e[1] = tmp;
+	}
+	return 0;
+}
+
+/* Explain name q in one source: 1 if it lists q, 0 if not, or <0. */
+static int
+ctl_explain_name_source(const struct ctl *ctl, struct store_txn *t,
+    const struct rp_name *q, const struct ctl_source *s, json_t *jsources)
+{
+	struct ctl_covering cov = { NULL, 0, 0 };
+	char verdict[CTL_PREFIX_LEN + 96], p[CTL_PREFIX_LEN];
+	json_t *jentries = NULL;
+	int rc;
+
+	if ((rc = ctl_name_covering(t, s->st.id, q, &cov)) != 0)
+		goto done;
+	if (jsources == NULL)
+		printf("\nsource %s: %s\n", s->name,
+		    ctl_verdict(s, &cov, verdict, sizeof(verdict)));
+	else if ((jentries = json_array()) == NULL ||
+	    json_array_append_new(jsources, json_pack("{s:s, s:b, s:s, s:o, "
+	    "s:O}", "name", s->name, "configured", s->cfg != NULL,
+	    "verdict", ctl_verdict_json(s, &cov), "winner", cov.n == 0 ?
+	    json_null() : json_string(ctl_entry_prefix(&cov.e[cov.n - 1], p)),
+	    "entries", jentries)) != 0) {
+		rc = -ENOMEM;
+		goto done;
+	}
+	if ((rc = ctl_explain_entries(ctl, t, s, &cov, jentries)) != 0)
+		goto done;
+	rc = cov.n > 0 && !(cov.e[cov.n - 1].flags & STORE_F_EXCLUDE);
+done:
+	json_decref(jentries);
+	free(cov.e);
+	return rc;
+}
+
+/* explain NAME, over the sources with domain-name listings:
+ * CTL_NOT_NAME when none has any, else CTL_OK, CTL_NO or CTL_ERR. */
+static int
+ctl_explain_name(struct ctl *ctl, const struct rp_name *q)
+{
+	json_t *jsources = ctl->json ? json_array() : NULL;
+	struct ctl_source *s = NULL;
+	struct store_txn *t = NULL;
+	struct ctl_answers r;
+	size_t n = 0, i, shown = 0;
+	char *listed = NULL;
+	int rc, any = 0;
+
+	memset(&r, 0, sizeof(r));
+	if (ctl_read_txn(ctl, &t) != 0) {
+		json_decref(jsources);
+		return CTL_ERR;
+	}
+	if ((rc = ctl_sources_collect(ctl, t, &s, &n)) != 0 ||
+	    (rc = ctl_answers_name(ctl, t, q, NULL, &r)) != 0)
+		goto fail;
+	if ((listed = calloc(n + 1, 1)) == NULL) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	for (i = 0; i < n; i++) {
+		if (!s[i].in_store || (rc = store_entry_has_family(t,
+		    s[i].st.id, RP_AF_NAME)) == 0)
+			continue;
+		if (rc < 0)
+			goto fail;
+		if (shown++ == 0 && !ctl->json)
+			printf("%s\n", q->text);
+		if ((rc = ctl_explain_name_source(ctl, t, q, &s[i],
+		    jsources)) < 0)
+			goto fail;
+		listed[i] = rc > 0;
+		any |= rc > 0;
+	}
+	if (shown == 0) {
+		rc = CTL_NOT_NAME;
+		goto out;
+	}
+	any |= r.listed;
+	if (!ctl->json) {
+		printf("\nzones:\n");
+		if (r.n > 0)
+			ctl_answers_print(&r, "  ");
+		else
+			printf("  none has domain-name data\n");
+		ctl_explain_summary(q->text, s, listed, n);
+	} else if (ctl_json_print(json_pack("{s:s, s:b, s:o, s:O, s:o}",
+	    "name", q->text, "listed", any, "listed_by",
+	    ctl_explain_listed_json(s, listed, n), "sources", jsources,
+	    "zones", ctl_answers_json(&r))) != 0) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	rc = any ? CTL_OK : CTL_NO;
+	goto out;
+fail:
+	log_warnx("explain: %s", store_strerror(rc));
+	rc = CTL_ERR;
+out:
+	ctl_answers_free(&r);
+	store_txn_abort(t);
+	json_decref(jsources);
+	free(listed);
+	free(s);
+	return rc;
+}
+
+/* explain IP, or explain NAME in a store with domain-name listings */
 static int
 ctl_explain(struct ctl *ctl)
 {
@@ -1442,9 +1719,14 @@ ctl_explain(struct ctl *ctl)
 	struct store_txn *t = NULL;
 	struct ctl_geo g;
 	struct rp_addr a;
+	struct rp_name q;
 	size_t n = 0;
 	int rc;
 
+	if (cidr_parse_addr(ctl->argv[1], &a) != 0 &&
+	    ctl_parse_name(ctl->argv[1], &q) == 0 &&
+	    (rc = ctl_explain_name(ctl, &q)) != CTL_NOT_NAME)
+		return rc;
 	if (ctl_parse_ip(ctl->argv[1], &a) != 0)
 		return CTL_ERR;
 	/* A database that does not open is said, and explain goes on
@@ -2186,7 +2468,7 @@ static int
 ctl_list_del(const struct ctl *ctl, struct store_txn *t, uint16_t id,
     struct ctl_list_op *op)
 {
-	char buf[RP_CIDR_STRLEN + 1], plain[RP_CIDR_STRLEN];
+	char buf[CTL_PREFIX_LEN], plain[RP_CIDR_STRLEN];
 	int rc, excl;
 
 	if ((rc = store_entry_get(t, id, &op->prefix, &op->e)) == -ENOENT) {
@@ -2216,7 +2498,7 @@ ctl_list_del(const struct ctl *ctl, struct store_txn *t, uint16_t id,
 static void
 ctl_list_text(const struct ctl_list_op *op)
 {
-	char buf[RP_CIDR_STRLEN + 1], tb[CTL_TIME_LEN];
+	char buf[CTL_PREFIX_LEN], tb[CTL_TIME_LEN];
 	const char *p = ctl_entry_prefix(&op->e, buf);
 
 	if (!op->add) {

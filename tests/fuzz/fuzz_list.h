@@ -30,7 +30,11 @@ fl_check_prefix(const char *target, const struct rp_cidr *c)
 	size_t i;
 
 	FH_CHECK(target, fam == RP_AF_INET || fam == RP_AF_INET6 ||
-	    fam == RP_AF_ASN);
+	    fam == RP_AF_ASN || fam == RP_AF_NAME);
+	if (fam == RP_AF_NAME) {	/* a digest: fl_check_name() */
+		FH_CHECK(target, c->bits == 128);
+		return;
+	}
 	FH_CHECK(target, c->bits <= cidr_family_bits(fam));
 	FH_CHECK(target, fam != RP_AF_ASN || c->bits == 32);
 	cidr_mask(&masked, c->bits);
@@ -42,6 +46,39 @@ fl_check_prefix(const char *target, const struct rp_cidr *c)
 	    cidr_parse(buf, &back, NULL)) == 0);
 	FH_CHECK(target, back.bits == c->bits &&
 	    memcmp(&back.addr, &c->addr, sizeof(back.addr)) == 0);
+}
+
+/* A name record's name parses back to itself and gives its key. */
+static __attribute__((unused)) void
+fl_check_name(const char *target, const struct imp_list *l,
+    const struct imp_rec *r)
+{
+	char buf[NAME_STRLEN];
+	struct rp_name n, back;
+	struct rp_cidr key;
+	const char *text;
+	size_t len;
+
+	text = imp_list_name(l, r, &len);
+	FH_CHECK(target, (r->name_kind != 0) ==
+	    (r->prefix.addr.family == RP_AF_NAME));
+	if (r->name_kind == 0) {
+		FH_CHECK(target, text == NULL && len == 0);
+		return;
+	}
+	FH_CHECK(target, text != NULL && len > 0 && len <= NAME_TEXT_MAX);
+	FH_CHECK(target, (size_t)r->reason_off + len + r->reason_len <=
+	    l->alen);
+	memset(&n, 0, sizeof(n));
+	n.kind = r->name_kind;
+	n.len = (uint8_t)len;
+	memcpy(n.text, text, len);
+	name_str(&n, buf);
+	FH_CHECK(target, name_parse(buf, strlen(buf), &back) == 0);
+	FH_CHECK(target, back.kind == n.kind && back.len == n.len &&
+	    memcmp(back.text, n.text, len) == 0);
+	name_key(&n, &key);
+	FH_CHECK(target, imp_prefix_cmp(&key, &r->prefix) == 0);
 }
 
 /* Every record is sound; after a successful parse the list is sorted,
@@ -57,6 +94,7 @@ fl_check_list(const char *target, const struct imp_list *l, int sorted)
 	for (i = 0; i < l->n; i++) {
 		r = &l->recs[i];
 		fl_check_prefix(target, &r->prefix);
+		fl_check_name(target, l, r);
 		FH_CHECK(target, (r->flags & ~(STORE_F_EXCLUDE |
 		    STORE_F_CODE)) == 0);
 		/* Merged reasons (rbldnsd ip4set cells) may be longer. */
@@ -140,6 +178,9 @@ fl_run(const char *target, const struct imp_format *fmt,
 	fl_check_list(target, &l, rc == 0);
 	if (extra != NULL)
 		extra(target, rc, &l, &st);
+	FH_CHECK(target, st.records == NULL ||
+	    st.records[st.records_len] == '\0');
+	imp_stats_fini(&st);	/* rbldnsd-generic's records */
 	imp_list_fini(&l);
 out:
 	for (i = 0; i < n; i++)

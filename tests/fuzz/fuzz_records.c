@@ -50,6 +50,13 @@ rec_entry_val(const uint8_t *d, size_t n)
 	uint8_t *buf;
 
 	memset(&e, 0, sizeof(e));
+	/* The first byte picks whether the record is read as a name's. */
+	if (n > 0 && (d[0] & 1)) {
+		e.prefix.addr.family = RP_AF_NAME;
+		e.prefix.bits = 128;
+	}
+	if (n > 0)
+		d++, n--;
 	if (schema_entry_val_decode(d, n, &e) != 0)
 		return;
 	FH_CHECK(REC_FUZZ, e.reason_len == 0 ||
@@ -63,8 +70,10 @@ rec_entry_val(const uint8_t *d, size_t n)
 	if ((buf = malloc(n)) == NULL)
 		return;
 	schema_entry_val(buf, &e);
-	/* Byte 1 is reserved: written 0, not checked when read. */
-	FH_CHECK(REC_FUZZ, buf[0] == d[0] && buf[1] == 0 &&
+	/* Byte 1 is a name's kind; in other records it is written 0 and
+	 * not checked when read. */
+	FH_CHECK(REC_FUZZ, buf[0] == d[0] && (e.name_len > 0 ?
+	    buf[1] == d[1] : buf[1] == 0) &&
 	    memcmp(buf + 2, d + 2, n - 2) == 0);
 	free(buf);
 }
@@ -119,8 +128,7 @@ rec_event_val(const uint8_t *d, size_t n)
 	    (const uint8_t *)ev.reason + ev.reason_len <= d + n));
 	if (ev.reason_len > SCHEMA_REASON_MAX)
 		return;
-	FH_CHECK(REC_FUZZ, schema_event_val_size(ev.reason_len,
-	    ev.prefix.addr.family) == n);
+	FH_CHECK(REC_FUZZ, schema_event_val_size(&ev) == n);
 	if ((buf = malloc(n)) == NULL)
 		return;
 	schema_event_val(buf, &ev);

@@ -244,7 +244,7 @@ class Zone:
 
     def families(self):
         return {4 if t.startswith('ip4') else 6
-                for t, _, _ in self.datasets}
+                for t, _, _ in self.datasets if t.startswith('ip')}
 
 
 def combined_blocks(lines):
@@ -284,8 +284,40 @@ def keys4(z):
             for k in data_keys(lines, 4)]
 
 
-def queries_for(z, limit):
+def name_keys(lines):
+    """The names of dnset data lines (forms and exclusions stripped)."""
+    out = []
+    for line in lines:
+        if not line or line[0] in '#;:$':
+            continue
+        key = re.split(r'[\s:]', line, 1)[0].lstrip('!')
+        if key.startswith('*.'):
+            key = key[2:]
+        key = key.strip('.')
+        if key:
+            out.append(key)
+    return out
+
+
+def name_queries(z, limit):
+    """For dnset data: each name, a child, a grandchild and its parent."""
+    names = [n for typ, lines, _ in z.datasets if typ == 'dnset'
+             for n in name_keys(lines)]
+    if len(names) > limit:
+        names = random.sample(names, limit)
     qs = []
+    for n in names:
+        parent = n.split('.', 1)[1] if '.' in n else None
+        for q in (n, 'sub.' + n, 'a.b.' + n, parent):
+            if q is not None and len(q) + len(z.name) < 250:
+                qs.append((q + '.' + z.name + '.', T_A))
+                qs.append((q + '.' + z.name + '.', T_TXT))
+        qs.append((n.upper() + '.' + z.name + '.', T_A))
+    return qs
+
+
+def queries_for(z, limit):
+    qs = name_queries(z, limit)
     for fam in sorted(z.families()):
         keys = []
         for typ, lines, _ in z.datasets:
@@ -317,6 +349,10 @@ def queries_for(z, limit):
                   '256.0.0.127', '0x2.0.0.127', 'www', 'a.b.c.d',
                   '4.3.2.1', '2.0.0.127'):
         qs.append((extra + '.' + apex, T_A))
+    if has_dnset(z):
+        for extra in ('test', 'invalid', 'TEST'):
+            qs.append((extra + '.' + apex, T_A))
+            qs.append((extra + '.' + apex, T_TXT))
     if 6 in z.families():
         qs.append(('.'.join('0' * 31) + '.' + apex, T_A))
         qs.append(('.'.join('0' * 33) + '.' + apex, T_A))
@@ -372,8 +408,15 @@ def rule_leading_zero(q, qt, z, r, p):
         p['rcode'] == 'NXDOMAIN'
 
 
+def has_dnset(z):
+    return any(t == 'dnset' for t, _, _ in z.datasets)
+
+
 def rule_test_point(q, qt, z, r, p):
-    a = addr_of(below(q.lower(), z.name))
+    labels = below(q.lower(), z.name)
+    if has_dnset(z) and labels in (['test'], ['invalid']):
+        return True
+    a = addr_of(labels)
     points = {ipaddress.IPv4Address('127.0.0.1'),
               ipaddress.IPv4Address('127.0.0.2'),
               ipaddress.IPv6Address('::ffff:7f00:1'),
@@ -390,10 +433,11 @@ def rule_no_soa(q, qt, z, r, p):
 
 
 def rule_multi_value(q, qt, z, r, p):
-    """ip4set: several values for one address; the store keeps one."""
+    """ip4set or dnset: several values for one key; the store keeps one
+    A (and every TXT)."""
     return r['rcode'] == p['rcode'] == 'NOERROR' and \
         set(p['an']) < set(r['an']) and \
-        any(t == 'ip4set' for t, _, _ in z.datasets)
+        any(t in ('ip4set', 'dnset') for t, _, _ in z.datasets)
 
 
 def rule_ipv4_mapped(q, qt, z, r, p):
@@ -460,7 +504,7 @@ RULES = [
     ('test-points', rule_test_point),
     ('qtype-notimp', rule_qtype_notimp),
     ('no-soa', rule_no_soa),
-    ('ip4set-multi-value', rule_multi_value),
+    ('multi-value', rule_multi_value),
     ('ipv4-mapped', rule_ipv4_mapped),
     ('no-ns', rule_no_ns),
     ('zone-ttl', rule_zone_ttl),

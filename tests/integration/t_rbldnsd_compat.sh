@@ -66,6 +66,9 @@ ZONES=(
 	base.test:ip4set:base.zone
 	nosoa.test:ip4set:nosoa.zone
 	combo.test:combined:combined.zone
+	dn.test:dnset:dnset-a.zone,dnset-b.zone
+	multi.test:dnset:dnset-b.zone
+	combo-dn.test:combined:dnset-combined.zone
 	uce1.test:ip4set:dnsbl-1.uceprotect.net
 	uce2.test:ip4set:dnsbl-2.uceprotect.net
 	bsc.test:ip4set:ips.backscatterer.org

@@ -837,6 +837,42 @@ config_validates_contact(void **state)
 	assert_true(has_err(t, 2, "contact: expected an e-mail address"));
 }
 
+/* rbldnsd's -l and -s: a path (made absolute) or "-" for the log. */
+static void
+config_reads_query_log_and_stats_file_keys(void **state)
+{
+	struct tconf *t = *state;
+	const struct cfg_server *srv;
+	char want[PATH_MAX + 32];
+
+	assert_int_equal(conf_load(t, "[server]\n"), 0);
+	srv = &t->cfg->server;
+	assert_null(srv->query_log);
+	assert_false(srv->query_log_flush);
+	assert_null(srv->stats_file);
+	assert_int_equal(srv->stats_file_interval, 60);
+	assert_false(srv->stats_file_deltas);
+	assert_int_equal(conf_load(t, "[server]\nquery-log = log/q.log\n"
+	    "query-log-flush = yes\nstats-file = /var/s.log\n"
+	    "stats-file-interval = 0\nstats-file-deltas = yes\n"), 0);
+	srv = &t->cfg->server;
+	snprintf(want, sizeof(want), "%s/log/q.log", t->dir);
+	assert_string_equal(srv->query_log, want);
+	assert_true(srv->query_log_flush);
+	assert_string_equal(srv->stats_file, "/var/s.log");
+	assert_int_equal(srv->stats_file_interval, 0);
+	assert_true(srv->stats_file_deltas);
+	assert_int_equal(conf_load(t, "[server]\nquery-log = -\n"), 0);
+	assert_string_equal(t->cfg->server.query_log, "-");
+	assert_int_equal(conf_load(t, "[server]\nquery-log =\n"
+	    "stats-file = -\nstats-file-interval = 2d\n"
+	    "query-log-flush = maybe\n"), -EINVAL);
+	assert_true(has_err(t, 2, "query-log: empty path"));
+	assert_true(has_err(t, 4, "stats-file-interval: 2d is above the "
+	    "maximum 1d"));
+	assert_true(has_err(t, 5, "query-log-flush: expected yes or no"));
+}
+
 static void
 size_parses_units(void **state)
 {
@@ -1139,6 +1175,7 @@ main(void)
 		T(config_parses_rule_keys),
 		T(config_rejects_bad_rule_keys),
 		T(config_validates_contact),
+		T(config_reads_query_log_and_stats_file_keys),
 		cmocka_unit_test(size_parses_units),
 		cmocka_unit_test(next_fetch_backs_off_and_waits_retry_after),
 		T(config_merges_catalog_list),

@@ -146,7 +146,9 @@ format_table_has_every_name_once(void **state)
 	    "spamhaus-drop", "spamhaus-json", "spamhaus-asndrop", "dshield",
 	    "firehol", "abuse-ch-csv", "abuse-ch-txt", "tor-exits",
 	    "rbldnsd", "rbldnsd-ip4set", "rbldnsd-ip4tset", "rbldnsd-ip4trie",
-	    "rbldnsd-ip6tset", "rbldnsd-ip6trie", "rbldnsd-combined" };
+	    "rbldnsd-ip6tset", "rbldnsd-ip6trie", "rbldnsd-dnset",
+	    "rbldnsd-combined", "rbldnsd-generic",
+	    "rbldnsd-acl" };
 	size_t i, n = 0;
 
 	(void)state;

@@ -496,7 +496,7 @@ combined_refuses_what_it_cannot_serve(void **state)
 	parse_part(&p, "10.0.0.1\n$DATASET ip4set @\n", 0);
 	assert_int_not_equal(p.rc, 0);		/* data before $DATASET */
 	imp_list_fini(&p.list);
-	parse_part(&p, "$DATASET dnset @\nexample.com\n", 0);
+	parse_part(&p, "$DATASET nosuchtype @\nexample.com\n", 0);
 	assert_int_not_equal(p.rc, 0);
 	imp_list_fini(&p.list);
 }

@@ -181,7 +181,7 @@ schema_source_and_event_roundtrip(void **state)
 	ev.prefix = P("192.0.2.0/24");
 	ev.reason = "gone";
 	ev.reason_len = 4;
-	len = schema_event_val_size(4, RP_AF_INET);
+	len = schema_event_val_size(&ev);
 	schema_event_val(buf, &ev);
 	assert_int_equal(schema_event_val_decode(buf, len, &de), 0);
 	assert_int_equal(de.type, STORE_EV_DELISTED);
