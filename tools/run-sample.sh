@@ -11,8 +11,23 @@ CONF=examples/reputed.conf
 
 [ -f "$CONF" ] || { echo "run-sample: $CONF is missing" >&2; exit 2; }
 echo "== $BUILD/reputed-import -c $CONF --force"
-"$BUILD/reputed-import" -c "$CONF" --force ||
-    echo "run-sample: some sources failed to import (see above)" >&2
+if ! "$BUILD/reputed-import" -c "$CONF" --force 2>"$BUILD/run-sample.err"
+then
+	cat "$BUILD/run-sample.err" >&2
+	# The sample store is only these lists: one of an older schema
+	# version (from an earlier build) is set aside and made anew.
+	db=var/reputed.db
+	if grep -q "has schema version" "$BUILD/run-sample.err" &&
+	    [ -d "$db" ]; then
+		old=$db.old-$(date +%Y%m%d%H%M%S)
+		echo "run-sample: moving the sample store $db to $old" >&2
+		mv "$db" "$old" &&
+		    "$BUILD/reputed-import" -c "$CONF" --force
+	fi ||
+	    echo "run-sample: some sources failed to import (see above)" >&2
+else
+	cat "$BUILD/run-sample.err" >&2
+fi
 
 # conf_value SECTION KEY: the first value of KEY in the first [SECTION...]
 # of the configuration, without a trailing " ; comment".

@@ -9,12 +9,15 @@
 # its lines changed. For each store, build/bench_store times
 # store_lookup() on random addresses, half of them known hits.
 #
-# Then tests/bench/dns_bench.sh measures the DNS daemon (see there).
+# Then tests/bench/dns_bench.sh measures the DNS daemon, and
+# tests/bench/rbldnsd_bench.sh `reputed --rbldnsd` against rbldnsd on an
+# ip4set file (see there).
 #
 # Environment: BUILD (default build/), BENCH_DIR (where the temporary
 # folder goes, default /tmp), BENCH_SMALL and BENCH_LARGE (list sizes,
 # default 1000000 and 10000000), BENCH_SECONDS (per lookup run, default 3),
-# BENCH_DNS=0 (skip the DNS part), BENCH_GEO=0 (skip tests/bench/geo_bench.sh:
+# BENCH_DNS=0 (skip the DNS parts), BENCH_RBL=0 (skip the rbldnsd-format
+# part), BENCH_GEO=0 (skip tests/bench/geo_bench.sh:
 # ASN and country listings at query time, the databases' memory).
 set -u
 
@@ -185,6 +188,15 @@ rm -rf "$W/large.db" "$W/large.txt"
 echo
 echo "== DNS: reputed against rbldnsd (tests/bench/dns_bench.sh)"
 BUILD=$BUILD "$ROOT/tests/bench/dns_bench.sh"
+
+# The rbldnsd format: reputed --rbldnsd against rbldnsd on one ip4set file
+# (BENCH_RBL=0 skips it).
+if [ "${BENCH_RBL:-1}" != 0 ]; then
+	echo
+	echo "== rbldnsd format: reputed --rbldnsd against rbldnsd (tests/bench/rbldnsd_bench.sh)"
+	BUILD=$BUILD "$ROOT/tests/bench/rbldnsd_bench.sh" ||
+	    die "rbldnsd_bench.sh failed"
+fi
 
 # Response rate limiting on against off (BENCH_RRL=0 skips it).
 [ "${BENCH_RRL:-1}" = 0 ] && exit 0
