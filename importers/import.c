@@ -519,6 +519,14 @@ merge_cb(const struct store_entry *e, void *arg)
 	return merge_gone(j, e);
 }
 
+/* Old[]'s text at off. The arena stays NULL while every text kept is
+ * empty, and NULL + 0 is undefined: then NULL. */
+static const char *
+arena_at(const struct job *j, size_t off)
+{
+	return j->arena != NULL ? j->arena + off : NULL;
+}
+
 /* Apply the decisions about held entries the list does not replace. */
 static int
 apply_old(struct job *j, struct store_txn *t, const struct old *o)
@@ -526,9 +534,9 @@ apply_old(struct job *j, struct store_txn *t, const struct old *o)
 	struct store_entry e = { .prefix = o->prefix,
 	    .source_id = j->source_id, .flags = o->flags, .code = o->code,
 	    .first_seen = o->first_seen, .last_seen = o->last_seen,
-	    .expires = o->expires, .reason = j->arena + o->reason_off,
+	    .expires = o->expires, .reason = arena_at(j, o->reason_off),
 	    .reason_len = o->reason_len, .name_kind = o->name_kind,
-	    .name = o->name_kind ? j->arena + o->name_off : NULL,
+	    .name = o->name_kind ? arena_at(j, o->name_off) : NULL,
 	    .name_len = o->name_len };
 	int rc;
 

@@ -1536,11 +1536,13 @@ static void
 zones_finish(struct parse *p)
 {
 	struct cfg_zone *z;
-	size_t i;
+	size_t i, zi;
 
 	client_acl_check(p, NULL, p->cfg->server.client_acl,
 	    p->server_seen[key_index(SEC_SERVER, "client-acl")]);
-	for (z = p->cfg->zones; z < p->cfg->zones + p->cfg->nzones; z++) {
+	/* Indexed: with no [zone] zones is NULL, and NULL + 0 is undefined. */
+	for (zi = 0; zi < p->cfg->nzones; zi++) {
+		z = &p->cfg->zones[zi];
 		for (i = 0; i < z->nsources; i++)
 			if (cfg_source_find(p->cfg, z->sources[i]) == NULL)
 				perr(p, z->line, "[zone %s]: unknown source "
@@ -1994,11 +1996,12 @@ void
 cfg_catalog_free(struct cfg_catalog *cat)
 {
 	struct cfg_list *l;
-	size_t i;
+	size_t i, li;
 
 	if (cat == NULL)
 		return;
-	for (l = cat->lists; l < cat->lists + cat->nlists; l++) {
+	for (li = 0; li < cat->nlists; li++) {	/* lists may be NULL */
+		l = &cat->lists[li];
 		free(l->name);
 		free(l->provider);
 		free(l->description);
@@ -2083,8 +2086,8 @@ cfg_source_next_fetch(const struct cfg_source *src, int64_t last_attempt,
 void
 cfg_free(struct cfg *cfg)
 {
-	struct cfg_source *s;
 	struct cfg_zone *z;
+	size_t i;
 
 	if (cfg == NULL)
 		return;
@@ -2104,9 +2107,12 @@ cfg_free(struct cfg *cfg)
 	free(cfg->server.chroot);
 	free(cfg->geoip.asn_db);
 	free(cfg->geoip.country_db);
-	for (s = cfg->sources; s < cfg->sources + cfg->nsources; s++)
-		source_fini(s);
-	for (z = cfg->zones; z < cfg->zones + cfg->nzones; z++) {
+	/* Indexed: sources and zones may be NULL (none), and NULL + 0 is
+	 * undefined. */
+	for (i = 0; i < cfg->nsources; i++)
+		source_fini(&cfg->sources[i]);
+	for (i = 0; i < cfg->nzones; i++) {
+		z = &cfg->zones[i];
 		free(z->name);
 		free_list(z->sources, z->nsources);
 		free(z->soa_mname);

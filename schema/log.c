@@ -58,6 +58,9 @@ log_escape(char *msg, size_t size)
 	snprintf(msg, size, "%s", out);
 }
 
+static void	log_vemit(int, int, const char *, va_list)
+	    __attribute__((format(printf, 3, 0)));
+
 static void
 log_vemit(int pri, int with_errno, const char *fmt, va_list ap)
 {

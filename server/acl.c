@@ -35,11 +35,14 @@ int
 acl_list_init(struct acl_list *l, const struct cfg_prefixes *p)
 {
 	const struct rp_cidr *c;
-	size_t n4 = 0, n6 = 0;
+	size_t i, n4 = 0, n6 = 0;
 	uint32_t m;
 
 	memset(l, 0, sizeof(*l));
-	for (c = p->v; c < p->v + p->n; c++) {
+	/* Indexed, not "c < p->v + p->n": an empty list has v NULL, and
+	 * NULL + 0 is undefined. */
+	for (i = 0; i < p->n; i++) {
+		c = &p->v[i];
 		if (c->addr.family == RP_AF_INET)
 			n4++;
 		else if (c->addr.family == RP_AF_INET6)
@@ -50,7 +53,8 @@ acl_list_init(struct acl_list *l, const struct cfg_prefixes *p)
 		acl_list_fini(l);
 		return -ENOMEM;
 	}
-	for (c = p->v; c < p->v + p->n; c++) {
+	for (i = 0; i < p->n; i++) {
+		c = &p->v[i];
 		if (c->addr.family == RP_AF_INET) {
 			m = c->bits == 0 ? 0 : UINT32_MAX << (32 - c->bits);
 			l->v4[2 * l->n4] = rd32(c->addr.bytes) & m;

@@ -274,15 +274,17 @@ static void
 server_geo_warn(struct server *srv)
 {
 	const struct cfg_zone *z;
-	size_t i;
+	size_t i, zi;
 
 	if (store_txn_renew(srv->txn) != 0) {
 		store_txn_reset(srv->txn);
 		return;
 	}
-	for (z = srv->cfg->zones; z < srv->cfg->zones + srv->cfg->nzones; z++)
+	for (zi = 0; zi < srv->cfg->nzones; zi++) {	/* zones may be NULL */
+		z = &srv->cfg->zones[zi];
 		for (i = 0; z->type == CFG_ZONE_DNSBL && i < z->nsources; i++)
 			server_geo_warn_source(srv, z, z->sources[i]);
+	}
 	store_txn_reset(srv->txn);
 }
 

@@ -57,6 +57,23 @@ AUTO = ["spamhaus-drop/drop.txt", "spamhaus-drop/drop_v4.json",
         "feodo/ipblocklist_recommended.txt", "tor/exit-addresses",
         "rbldnsd-uceprotect/dnsbl-1.uceprotect.net", "ipsum/ipsum.txt"]
 
+# tests/data/rbldnsd files whose name does not start with their dataset
+# type: the format that reads them, as the integration tests serve them.
+# Any other file is read by the type its name starts with (dnset-a.zone:
+# rbldnsd-dnset), or else by the list format "rbldnsd" (base.zone).
+ZONE_FORMATS = {
+    "acl-combined.zone": "rbldnsd-combined",
+    "acl-combined-bad.zone": "rbldnsd-combined",
+    "acl-data.zone": "rbldnsd-ip4set",
+    "acl-data-b.zone": "rbldnsd-ip4set",
+    "acl-data6.zone": "rbldnsd-ip6trie",
+    "acl-global.zone": "rbldnsd-acl",
+    "acl-zone.zone": "rbldnsd-acl",
+    "dnset-combined.zone": "rbldnsd-combined",
+    "generic-combined.zone": "rbldnsd-combined",
+    "generic-ip4.zone": "rbldnsd-ip4set",
+}
+
 HEAD, TAIL, MAXB = 40, 8, 4096
 
 
@@ -127,7 +144,10 @@ def lists():
         with open(os.path.join(rd, "zone_" + name), "wb") as f:
             f.write(body)
         kind = "rbldnsd-" + name.split(".")[0].split("-")[0]
-        idx = order.index(kind) if kind in order else order.index("rbldnsd")
+        if name in ZONE_FORMATS:        # must be in the table
+            idx = order.index(ZONE_FORMATS[name])
+        else:
+            idx = order.index(kind if kind in order else "rbldnsd")
         with open(os.path.join(fd, "zone_" + name), "wb") as f:
             f.write(bytes([idx]) + body)
     multi = [os.path.join(zones, n) for n in ("multi-a.zone", "multi-b.zone")]

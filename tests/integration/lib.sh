@@ -47,8 +47,9 @@ RC=0
 
 cleanup()
 {
-	stop_reputed
-	stop_http
+	# Either may not be defined yet when a test dies early.
+	if type stop_reputed >/dev/null 2>&1; then stop_reputed; fi
+	if type stop_http >/dev/null 2>&1; then stop_http; fi
 	if [ "${KEEP_TMP:-0}" = 1 ]; then
 		echo "kept $T"
 	else

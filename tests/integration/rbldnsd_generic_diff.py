@@ -16,167 +16,18 @@ unexplained difference, then "N passed, N failed"; exit 0 when none
 failed.
 """
 import ipaddress
+import os
 import random
 import socket
-import struct
 import sys
 
-T_A, T_NS, T_SOA, T_MX, T_TXT, T_AAAA, T_ANY = 1, 2, 6, 15, 16, 28, 255
-TYPE_NAMES = {T_A: 'A', T_NS: 'NS', T_SOA: 'SOA', T_MX: 'MX', T_TXT: 'TXT',
-              T_AAAA: 'AAAA', T_ANY: 'ANY'}
-RCODES = {0: 'NOERROR', 1: 'FORMERR', 2: 'SERVFAIL', 3: 'NXDOMAIN',
-          4: 'NOTIMP', 5: 'REFUSED'}
-TYPES = (T_A, T_TXT, T_MX, T_ANY, T_AAAA, T_NS, T_SOA)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import rbldnsd_diff as rd  # noqa: E402
 
+TYPES = (rd.T_A, rd.T_TXT, rd.T_MX, rd.T_ANY, rd.T_AAAA, rd.T_NS, rd.T_SOA)
+
+# After rbldnsd_diff's own seed: the query ids rd.ask() draws.
 random.seed(7505)
-
-# ------------------------------------------- DNS (from rbldnsd_diff.py)
-
-def encode_name(name):
-    out = b''
-    for label in name.rstrip('.').split('.'):
-        if label:
-            raw = label.encode('latin-1')
-            out += bytes([len(raw)]) + raw
-    return out + b'\0'
-
-
-def read_name(msg, pos):
-    labels, jumped, end, hops = [], False, pos, 0
-    while True:
-        n = msg[pos]
-        if n >= 0xc0:
-            if not jumped:
-                end = pos + 2
-            pos = ((n & 0x3f) << 8) | msg[pos + 1]
-            jumped = True
-            hops += 1
-            if hops > 64:
-                raise ValueError('pointer loop')
-            continue
-        if n == 0:
-            if not jumped:
-                end = pos + 1
-            break
-        labels.append(msg[pos + 1:pos + 1 + n].decode('latin-1'))
-        pos += 1 + n
-    return '.'.join(labels) + '.', end
-
-
-def rdata_text(msg, rtype, pos, rdlen):
-    rd = msg[pos:pos + rdlen]
-    if rtype == T_A and rdlen == 4:
-        return socket.inet_ntoa(rd)
-    if rtype == T_NS:
-        return read_name(msg, pos)[0]
-    if rtype == T_SOA:
-        mname, p = read_name(msg, pos)
-        rname, p = read_name(msg, p)
-        serial, refresh, retry, expire, minimum = struct.unpack(
-            '!IIIII', msg[p:p + 20])
-        # The serial is left out: docs/rbldnsd.md `serial`.
-        return '%s %s SERIAL %d %d %d %d' % (mname, rname, refresh, retry,
-                                             expire, minimum)
-    if rtype == T_TXT:
-        strings, i = [], 0
-        while i < len(rd):
-            n = rd[i]
-            strings.append(rd[i + 1:i + 1 + n])
-            i += 1 + n
-        return ' '.join(repr(s)[1:] for s in strings)
-    return rd.hex()
-
-
-def parse_reply(msg):
-    qid, flags, qd, an, ns, ar = struct.unpack('!HHHHHH', msg[:12])
-    pos = 12
-    for _ in range(qd):
-        pos = read_name(msg, pos)[1] + 4
-    sections = []
-    for count in (an, ns, ar):
-        rrs = []
-        for _ in range(count):
-            owner, pos = read_name(msg, pos)
-            rtype, rclass, ttl, rdlen = struct.unpack('!HHIH',
-                                                      msg[pos:pos + 10])
-            pos += 10
-            if rtype != 41:
-                rrs.append((owner, TYPE_NAMES.get(rtype, str(rtype)), ttl,
-                            rdata_text(msg, rtype, pos, rdlen)))
-            pos += rdlen
-        sections.append(tuple(sorted(rrs)))
-    return {'rcode': RCODES.get(flags & 0xf, str(flags & 0xf)),
-            'aa': (flags >> 10) & 1, 'tc': (flags >> 9) & 1,
-            'an': sections[0], 'ns': sections[1], 'ar': sections[2]}
-
-
-def ask(sock, port, name, qtype):
-    qid = random.randrange(65536)
-    query = struct.pack('!HHHHHH', qid, 0, 1, 0, 0, 0) + \
-        encode_name(name) + struct.pack('!HH', qtype, 1)
-    for _ in range(3):
-        sock.sendto(query, ('127.0.0.1', port))
-        try:
-            while True:
-                data = sock.recv(4096)
-                if len(data) >= 12 and struct.unpack('!H', data[:2])[0] == qid:
-                    return parse_reply(data)
-        except socket.timeout:
-            continue
-    return {'rcode': 'TIMEOUT', 'aa': 0, 'tc': 0, 'an': (), 'ns': (),
-            'ar': ()}
-
-
-def read_lines(path):
-    with open(path, 'rb') as f:
-        return [raw.decode('latin-1').strip() for raw in f]
-
-
-def below(q, zone):
-    """The labels of q below zone (q and zone lower case, q ends in '.')."""
-    rest = q[:-len(zone) - 2] if q.endswith('.' + zone + '.') else ''
-    return rest.split('.') if rest else []
-
-
-def negative(a):
-    return a['rcode'] in ('NXDOMAIN', 'NOERROR') and not a['an']
-
-
-def rule_above(q, qt, z, r, p):
-    """Names above a listing: NODATA from reputed, NXDOMAIN from rbldnsd."""
-    labels = below(q.lower(), z.name)
-    if not labels or not all(l.isdigit() or (len(l) == 1 and
-                                             l in '0123456789abcdef')
-                             for l in labels):
-        return False
-    n = len(labels)
-    decimal = all(l.isdigit() and len(l) <= 3 for l in labels)
-    nibble = all(len(l) == 1 for l in labels)
-    above = (decimal and n <= 3) or (nibble and n <= 31) or \
-        (n == 4 and nibble and negative(r))
-    return above and r['rcode'] == 'NXDOMAIN' and \
-        p['rcode'] == 'NOERROR' and not p['an'] and p['ns'] == r['ns']
-
-
-def subzone_owner(z, p):
-    """A subzone of combined data is a zone of its own in reputed: its
-    negative answers name it as the SOA owner, not the base zone. The
-    answer p with the base zone as that owner again."""
-    sub = z.name + '.'
-    keep = len(z.base.split('.')) + 1       # the base's labels, the root
-
-    def owner(o):
-        return '.'.join(o.split('.')[-keep:]) if o.lower() == sub else o
-    return dict(p, ns=tuple(sorted((owner(rr[0]),) + rr[1:]
-                                   for rr in p['ns'])))
-
-
-def show(a):
-    lines = ['%s aa=%d tc=%d' % (a['rcode'], a['aa'], a['tc'])]
-    for sec in ('an', 'ns', 'ar'):
-        for rr in a[sec]:
-            lines.append('  %s %s %s %d %s' % ((sec,) + rr))
-    return '\n'.join(lines)
 
 # ---------------------------------------------------------------- data
 
@@ -207,7 +58,7 @@ def read_specs(specs, datadir):
         name = name.lower()
         z = zones.setdefault(name, Zone(name))
         lines = [l for f in files.split(',')
-                 for l in read_lines('%s/%s' % (datadir, f))]
+                 for l in rd.read_lines('%s/%s' % (datadir, f))]
         if typ == 'generic':
             z.owners |= {generic_owner(l) for l in lines if data_line(l)}
         elif typ == 'ip4set':
@@ -262,7 +113,7 @@ def questions(z):
         for t in TYPES:
             qs.append((fq, t))
     for n in sorted(z.owners)[:3]:
-        qs.append(((n + '.' if n else '') + z.name.upper() + '.', T_A))
+        qs.append(((n + '.' if n else '') + z.name.upper() + '.', rd.T_A))
     return qs
 
 # ---------------------------------------------------------------- rules
@@ -270,20 +121,20 @@ def questions(z):
 
 def rule_ent(q, qt, z, r, p):
     """A name above a record name: NODATA (RFC 8020), rbldnsd NXDOMAIN."""
-    name = '.'.join(below(q.lower(), z.name))
+    name = '.'.join(rd.below(q.lower(), z.name))
     return name in ancestors(z.owners) and r['rcode'] == 'NXDOMAIN' and \
         p['rcode'] == 'NOERROR' and not p['an'] and p['ns'] == r['ns']
 
 
 def rule_names(q, qt, z, r, p):
     """An owner reputed cannot serve (a '*' label): left out."""
-    return any('*' in l for l in below(q.lower(), z.name)) and \
+    return any('*' in l for l in rd.below(q.lower(), z.name)) and \
         not p['an']
 
 
 def rule_test_point(q, qt, z, r, p):
     """RFC 5782 test points: reputed answers them the same everywhere."""
-    return below(q.lower(), z.name) in (['2', '0', '0', '127'],
+    return rd.below(q.lower(), z.name) in (['2', '0', '0', '127'],
                                          ['1', '0', '0', '127'])
 
 
@@ -291,16 +142,16 @@ RULES = [
     ('generic-ent', rule_ent),
     ('generic-names', rule_names),
     ('test-points', rule_test_point),
-    ('above-nodata', rule_above),
+    ('above-nodata', rd.rule_above),
 ]
 
 
 def classify(q, qt, z, r, p):
     tags = []
     if z.base is not None:
-        if q.lower() == z.name + '.' and qt in (T_SOA, T_NS, T_ANY):
+        if q.lower() == z.name + '.' and qt in (rd.T_SOA, rd.T_NS, rd.T_ANY):
             return ['combined-subzone']     # its apex: SOA, NS
-        fixed = subzone_owner(z, p)
+        fixed = rd.subzone_owner(z, p)
         if fixed != p:
             tags.append('combined-subzone')
             p = fixed
@@ -325,8 +176,8 @@ def main():
     same = explained = 0
     used, bad = {}, []
     for q, qt, z in qs:
-        r = ask(sock, rport, q, qt)
-        p = ask(sock, pport, q, qt)
+        r = rd.ask(sock, rport, q, qt)
+        p = rd.ask(sock, pport, q, qt)
         if r == p and r['rcode'] != 'TIMEOUT':
             same += 1
             continue
@@ -349,9 +200,9 @@ def main():
     for tag in sorted(used):
         print('  documented `%s`: %d' % (tag, used[tag]))
     for q, qt, r, p, why in bad[:40]:
-        print('DIFF %s %s: %s' % (q, TYPE_NAMES.get(qt, qt), why))
-        print(' rbldnsd: ' + show(r).replace('\n', '\n          '))
-        print(' reputed: ' + show(p).replace('\n', '\n          '))
+        print('DIFF %s %s: %s' % (q, rd.TYPE_NAMES.get(qt, qt), why))
+        print(' rbldnsd: ' + rd.show(r).replace('\n', '\n          '))
+        print(' reputed: ' + rd.show(p).replace('\n', '\n          '))
     print('%d passed, %d failed' % (same + explained, len(bad)))
     return 1 if bad or same < len(qs) // 2 else 0
 
