@@ -19,6 +19,7 @@ LDLIBS   += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
 LIB_SRC  = $(wildcard schema/*.c)
 IMP_SRC  = $(filter-out importers/main.c,$(wildcard importers/*.c))
 SRV_SRC  = $(filter-out server/main.c,$(wildcard server/*.c))
+CTL_SRC  = tools/reputectl.c $(wildcard tools/ctl_*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
 LIB      = $(BUILD)/libreputed.a
@@ -51,7 +52,7 @@ $(SRV_LIB): $(call obj,$(SRV_SRC)) | $(LIB)
 
 $(BUILD)/reputed-import: $(call obj,importers/main.c) $(IMP_LIB) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(BUILD)/reputectl: $(call obj,tools/reputectl.c) $(LIB)
+$(BUILD)/reputectl: $(call obj,$(CTL_SRC)) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/reputed: $(call obj,server/main.c) $(SRV_LIB) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

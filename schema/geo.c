@@ -499,49 +499,150 @@ geo_origin(struct geo *g, const struct rp_addr *a, char txt[GEO_ORIGIN_LEN])
 
 /* ---- Replaced files ---------------------------------------------------- */
 
-/* Reload d if its file changed. 1 replaced, 0 nothing new, <0 failed. */
-static int
-geo_db_refresh(struct geo_db *d, enum geo_role role, char *err,
-    size_t errlen)
+/* What a reload does about one database. */
+enum geo_step {
+	GEO_STEP_NONE,		/* unchanged, or failed already */
+	GEO_STEP_GONE,		/* its file cannot be stat()ed: say so */
+	GEO_STEP_LOAD		/* a new file: open and check it */
+};
+
+/* One database's part of a reload: what geo_reload_prepare() reads and
+ * writes, copied from the handle so that it needs nothing else. */
+struct geo_reload_db {
+	enum geo_step	 step;
+	char		*path;		/* a copy of the handle's */
+	struct geo_stamp stamp;		/* of the file opened (or seen) */
+	MMDB_s		*mmdb;		/* the new database, once prepared */
+	int		 rc;		/* why GONE, or why LOAD failed */
+	char		 err[1024];
+};
+
+struct geo_reload {
+	struct geo_reload_db	db[2];		/* by enum geo_role */
+};
+
+/* What a reload has to do about d: its file's status against the one
+ * served and the one that failed last. Updates d's failure only when
+ * the file is back as it was (there is nothing to do then). */
+static enum geo_step
+geo_db_step(struct geo_db *d, struct geo_stamp *now, int *rc)
 {
-	struct geo_stamp now;
-	MMDB_s *m;
 	struct stat st;
-	int rc;
 
 	if (stat(d->path, &st) != 0) {
-		rc = -errno;
+		*rc = -errno;
 		/* Gone while we hold it mapped: say so once, keep serving. */
-		if (rc == d->fail_rc)
-			return 0;
-		d->fail_rc = rc;
-		memset(&d->failed, 0, sizeof(d->failed));
-		snprintf(err, errlen, "%s: %s: %s", geo_role_key[role],
-		    d->path, strerror(-rc));
-		return rc;
+		return *rc == d->fail_rc ? GEO_STEP_NONE : GEO_STEP_GONE;
 	}
-	geo_stamp_of(&st, &now);
-	if (geo_stamp_eq(&now, &d->stamp)) {
+	geo_stamp_of(&st, now);
+	if (geo_stamp_eq(now, &d->stamp)) {
 		d->fail_rc = 0;		/* back as it was: report anew */
-		return 0;
+		return GEO_STEP_NONE;
 	}
-	if (d->fail_rc != 0 && geo_stamp_eq(&now, &d->failed))
-		return 0;		/* failed already: said so then */
-	if ((rc = geo_db_load(&m, &now, d->path, role, err, errlen)) != 0) {
-		d->fail_rc = rc;
-		d->failed = now;
-		return rc;
-	}
-	MMDB_close(d->mmdb);
-	free(d->mmdb);
-	d->mmdb = m;
-	d->stamp = now;
-	d->fail_rc = 0;
-	return 1;
+	if (d->fail_rc != 0 && geo_stamp_eq(now, &d->failed))
+		return GEO_STEP_NONE;	/* failed already: said so then */
+	return GEO_STEP_LOAD;
 }
 
 int
-geo_reload_if_changed(struct geo *g, char *err, size_t errlen)
+geo_reload_check(struct geo *g, struct geo_reload **out)
+{
+	struct geo_stamp now[2];
+	enum geo_step step[2] = { GEO_STEP_NONE, GEO_STEP_NONE };
+	struct geo_reload *rl;
+	struct geo_reload_db *e;
+	int r, rc[2] = { 0, 0 };
+
+	*out = NULL;
+	for (r = 0; g != NULL && r < 2; r++)
+		if (g->db[r].mmdb != NULL)
+			step[r] = geo_db_step(&g->db[r], &now[r], &rc[r]);
+	if (step[0] == GEO_STEP_NONE && step[1] == GEO_STEP_NONE)
+		return 0;
+	if ((rl = calloc(1, sizeof(*rl))) == NULL)
+		return -ENOMEM;
+	for (r = 0; r < 2; r++) {
+		if (step[r] == GEO_STEP_NONE)
+			continue;
+		e = &rl->db[r];
+		if ((e->path = strdup(g->db[r].path)) == NULL) {
+			geo_reload_free(rl);
+			return -ENOMEM;
+		}
+		e->step = step[r];
+		e->rc = rc[r];
+		if (step[r] == GEO_STEP_GONE)
+			snprintf(e->err, sizeof(e->err), "%s: %s: %s",
+			    geo_role_key[r], e->path, strerror(-rc[r]));
+		else
+			e->stamp = now[r];
+	}
+	*out = rl;
+	return 1;
+}
+
+void
+geo_reload_prepare(struct geo_reload *rl)
+{
+	struct geo_reload_db *e;
+	int r;
+
+	for (r = 0; r < 2; r++) {
+		e = &rl->db[r];
+		if (e->step != GEO_STEP_LOAD || e->mmdb != NULL || e->rc != 0)
+			continue;	/* nothing to open, or done already */
+		e->rc = geo_db_load(&e->mmdb, &e->stamp, e->path,
+		    (enum geo_role)r, e->err, sizeof(e->err));
+		if (e->rc == -ENOMEM && e->err[0] == '\0')
+			snprintf(e->err, sizeof(e->err), "%s: %s: %s",
+			    geo_role_key[r], e->path, strerror(ENOMEM));
+	}
+}
+
+/* Add one database's failure to err: "; " between two. */
+static void
+geo_err_append(char *err, size_t errlen, const char *what)
+{
+	size_t n = strlen(err);
+
+	if (n + 1 < errlen)
+		snprintf(err + n, errlen - n, "%s%s", n > 0 ? "; " : "",
+		    what);
+}
+
+/* One database's part of geo_reload_apply(): 1 swapped, 0 nothing to
+ * do, or the code it failed with (e->err says why). */
+static int
+geo_db_apply(struct geo_db *d, struct geo_reload_db *e)
+{
+	/* Another handle's reload (a misuse) changes nothing. */
+	if (e->step == GEO_STEP_NONE || d->mmdb == NULL ||
+	    strcmp(d->path, e->path) != 0)
+		return 0;
+	if (e->step == GEO_STEP_LOAD && e->rc == 0) {
+		if (e->mmdb == NULL)
+			return 0;	/* not prepared: check again later */
+		/* On the loop thread between two messages: no lookup holds
+		 * the old database, so it goes at once. */
+		MMDB_close(d->mmdb);
+		free(d->mmdb);
+		d->mmdb = e->mmdb;
+		e->mmdb = NULL;
+		d->stamp = e->stamp;
+		d->fail_rc = 0;
+		return 1;
+	}
+	d->fail_rc = e->rc;
+	if (e->step == GEO_STEP_GONE)
+		memset(&d->failed, 0, sizeof(d->failed));
+	else
+		d->failed = e->stamp;
+	return e->rc;
+}
+
+int
+geo_reload_apply(struct geo *g, struct geo_reload *rl, char *err,
+    size_t errlen)
 {
 	char none[1];
 	int r, rc, n = 0, bad = 0;
@@ -552,15 +653,50 @@ geo_reload_if_changed(struct geo *g, char *err, size_t errlen)
 	}
 	*err = '\0';
 	for (r = 0; r < 2; r++) {
-		if (g->db[r].mmdb == NULL)
-			continue;
-		rc = geo_db_refresh(&g->db[r], (enum geo_role)r, err, errlen);
-		if (rc > 0)
+		if ((rc = geo_db_apply(&g->db[r], &rl->db[r])) > 0)
 			n++;
-		else if (rc < 0)
+		else if (rc < 0) {
+			geo_err_append(err, errlen, rl->db[r].err);
 			bad = rc;
+		}
 	}
 	return bad != 0 ? bad : n;
+}
+
+void
+geo_reload_free(struct geo_reload *rl)
+{
+	int r;
+
+	if (rl == NULL)
+		return;
+	for (r = 0; r < 2; r++) {
+		if (rl->db[r].mmdb != NULL) {
+			MMDB_close(rl->db[r].mmdb);
+			free(rl->db[r].mmdb);
+		}
+		free(rl->db[r].path);
+	}
+	free(rl);
+}
+
+int
+geo_reload_if_changed(struct geo *g, char *err, size_t errlen)
+{
+	struct geo_reload *rl;
+	int rc;
+
+	if (errlen > 0)
+		*err = '\0';
+	if ((rc = geo_reload_check(g, &rl)) <= 0) {
+		if (rc < 0 && errlen > 0)
+			snprintf(err, errlen, "%s", strerror(-rc));
+		return rc;
+	}
+	geo_reload_prepare(rl);
+	rc = geo_reload_apply(g, rl, err, errlen);
+	geo_reload_free(rl);
+	return rc;
 }
 
 /* ---- Facts ------------------------------------------------------------- */

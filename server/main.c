@@ -13,6 +13,7 @@
 #include "control.h"
 #include "ctlsock.h"
 #include "geo.h"
+#include "georeload.h"
 #include "listen.h"
 #include "guard.h"
 #include "log.h"
@@ -53,6 +54,7 @@ struct server {
 	struct cfg		*cfg;
 	struct query_engine	*qe;
 	struct geo		*geo;	/* NULL: no [geoip] databases */
+	struct georeload	 georeload;	/* replaced files, off-loop */
 	struct store		*st;
 	struct store_txn	*txn;	/* reset between batches */
 	enum batch		 batch;
@@ -288,24 +290,6 @@ server_geo_warn(struct server *srv)
 	store_txn_reset(srv->txn);
 }
 
-/* Swap in databases replaced on disk (geoipupdate renames a new file
- * over the old); a bad new file is logged once, the old one serves on. */
-static void
-server_geo_refresh(struct server *srv)
-{
-	char why[1024];
-	int rc;
-
-	if (srv->geo == NULL)
-		return;
-	if ((rc = geo_reload_if_changed(srv->geo, why, sizeof(why))) < 0)
-		log_warnx("geo: replaced database refused: %s; still serving "
-		    "the previous one", why);
-	else if (rc > 0)
-		log_info("geo: reloaded %d replaced database(s), %zu bytes "
-		    "mapped", rc, geo_mapped_size(srv->geo));
-}
-
 /* ---- Batches: one read transaction per loop iteration ------------------ */
 
 /*
@@ -467,6 +451,7 @@ server_reload(struct server *srv)
 	/* The next message renews the snapshot and begins the new engine. */
 	server_batch_end(srv);
 	query_engine_free(srv->qe);
+	georeload_forget(&srv->georeload);	/* the new files are open */
 	geo_close(srv->geo);
 	cfg_free(srv->cfg);
 	srv->qe = qe;
@@ -579,6 +564,8 @@ server_stop(struct server *srv)
 	srv->metrics = NULL;
 	control_close(srv->control);
 	srv->control = NULL;
+	/* A geo reload under way keeps uv_run() going until it ends. */
+	georeload_stop(&srv->georeload);
 	/* These live in struct server: nothing to free when they close. */
 	uv_close((uv_handle_t *)&srv->sig_hup, NULL);
 	uv_close((uv_handle_t *)&srv->sig_term, NULL);
@@ -640,7 +627,10 @@ on_tick(uv_timer_t *h)
 		    "read transaction could not be renewed",
 		    srv->renew_failed - srv->renew_reported);
 	srv->renew_reported = srv->renew_failed;
-	server_geo_refresh(srv);
+	/* Swap in databases replaced on disk (geoipupdate renames a new
+	 * file over the old), opened and checked on a worker thread: the
+	 * loop answers on meanwhile. A bad one is logged once. */
+	georeload_start(&srv->georeload, srv->geo);
 	querylog_flush(srv->qlog);	/* a buffered log lags 10 s at most */
 	if (++srv->ticks % STATS_TICKS == 0)
 		log_stats(srv);
@@ -766,6 +756,7 @@ server_start(struct server *srv)
 		fatalx("event loop: %s", uv_strerror(rc));
 	/* Writing to a client that went away must be an error, not death. */
 	signal(SIGPIPE, SIG_IGN);
+	georeload_init(&srv->georeload, &srv->loop);
 	server_listen(srv);
 	server_stats_open(srv);
 	privs_apply(&srv->privs);

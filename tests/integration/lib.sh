@@ -145,6 +145,14 @@ run_import()
 	run "$IMPORT" -c "$CONF" "$@"
 }
 
+# import_or_die ARGS...: run_import ARGS..., and stop the test if it
+# fails (for the import the rest of a test needs).
+import_or_die()
+{
+	run_import "$@"
+	[ "$RC" = 0 ] || { show_last; die "import failed"; }
+}
+
 # ctl ARGS...: reputectl -c $CONF ARGS...
 ctl()
 {
@@ -180,10 +188,12 @@ fail()
 	local i=1
 	CHECKS=$((CHECKS + 1))
 	FAILS=$((FAILS + 1))
-	# Name the line of the test (the first caller outside lib.sh).
-	while [ "$i" -lt $((${#BASH_SOURCE[@]} - 1)) ] &&
-	    [ "${BASH_SOURCE[$i]##*/}" = lib.sh ]; do
-		i=$((i + 1))
+	# Name the line of the test (the first caller outside lib*.sh).
+	while [ "$i" -lt $((${#BASH_SOURCE[@]} - 1)) ]; do
+		case ${BASH_SOURCE[$i]##*/} in
+		lib*.sh) i=$((i + 1)) ;;
+		*) break ;;
+		esac
 	done
 	echo "FAIL $* (${BASH_SOURCE[$i]##*/}:${BASH_LINENO[$((i - 1))]})"
 }
@@ -324,7 +334,32 @@ start_http()
 	die "could not start the HTTP server"
 }
 
-# stop_http: stop the server started by start_http (its PID only).
+# start_fixture DIR LOG LIFETIME: http_fixture.py (a server that
+# misbehaves on purpose, see there) serving DIR on a free port of
+# 127.0.0.1, logging each request to LOG, for at most LIFETIME seconds;
+# sets HTTP_PID, HTTP_PORT and HTTP_URL, so stop_http stops it. Waits
+# (at most ~10 s) until it listens.
+start_fixture()
+{
+	local i
+	rm -f "$T/port"
+	python3 "$ROOT/tests/integration/http_fixture.py" --dir "$1" \
+	    --log "$2" --port-file "$T/port" --lifetime "$3" \
+	    >>"$T/fixture.out" 2>&1 &
+	HTTP_PID=$!
+	for ((i = 0; i < 100; i++)); do
+		[ -s "$T/port" ] && break
+		kill -0 "$HTTP_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ -s "$T/port" ] || { cat "$T/fixture.out" >&2; die "no fixture"; }
+	HTTP_PORT=$(cat "$T/port")
+	HTTP_URL="http://127.0.0.1:$HTTP_PORT"
+	log "fixture pid $HTTP_PID on $HTTP_URL"
+}
+
+# stop_http: stop the server started by start_http or start_fixture (its
+# PID only).
 stop_http()
 {
 	if [ -n "$HTTP_PID" ]; then

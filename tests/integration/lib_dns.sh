@@ -26,6 +26,37 @@ REPUTED_RC=""
 DIG_OPTS=(+tries=1 +time=2)
 KDIG_OPTS=(+retry=0 +timeout=2)
 
+# drop_conf [-z ZONE] [-s LINE]... [LINE...]: the configuration most DNS
+# tests start from: the Spamhaus DROP fixture copied to $T/drop.txt,
+# and $CONF (make_conf) with each LINE added to [server], a [source
+# drop] reading the copy (with each -s LINE added: txt = ..., code =
+# ...), and [zone ZONE] (default bl.test) serving it.
+# shellcheck disable=SC2120 # without arguments: the defaults
+drop_conf()
+{
+	local zone=bl.test opt OPTIND=1 src=()
+	while getopts s:z: opt; do
+		case $opt in
+		s) src+=("$OPTARG") ;;
+		z) zone=$OPTARG ;;
+		*) die "drop_conf: bad option" ;;
+		esac
+	done
+	shift $((OPTIND - 1))
+	cp "$(fixture spamhaus-drop/drop.txt)" "$T/drop.txt" ||
+	    die "copy drop.txt"
+	# Not a pipe: make_conf sets REPUTED_PORT in this shell.
+	make_conf < <(
+		[ $# -gt 0 ] && printf '%s\n' "$@" ""
+		echo "[source drop]"
+		echo "url  = file://$T/drop.txt"
+		[ ${#src[@]} -gt 0 ] && printf '%s\n' "${src[@]}"
+		echo
+		echo "[zone $zone]"
+		echo "sources = drop"
+	)
+}
+
 # reputed_alive: the daemon we started is running (a zombie is not).
 reputed_alive()
 {
@@ -140,6 +171,23 @@ stop_reputed()
 		;;
 	esac
 	return 0
+}
+
+# client_checks WHAT CMD...: run CMD, a client that prints a line "PASS
+# what" or "FAIL what" for each check it makes: each is a check here.
+# CMD failing is one more (WHAT ran), shown with its output.
+client_checks()
+{
+	local what=$1 verdict line
+	shift
+	run "$@"
+	while read -r verdict line; do
+		case $verdict in
+		PASS) pass "$line" ;;
+		FAIL) fail "$line" ;;
+		esac
+	done <<<"$OUT"
+	[ "$RC" = 0 ] || { fail "$what ran"; show_last; }
 }
 
 # revname ADDR ZONE: the DNSBL query name of ADDR in ZONE (RFC 5782).

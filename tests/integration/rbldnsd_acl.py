@@ -134,18 +134,7 @@ RULES = [
 def classify(q, qt, z, r, p):
     """The tags that explain why p differs from r, or None (as
     rbldnsd_diff.classify(), with this test's rules)."""
-    tags = []
-    if z.base is not None:
-        if q.lower() == z.name + '.':
-            return ['combined-subzone']
-        fixed = rd.subzone_owner(z, p)
-        if fixed != p:
-            tags.append('combined-subzone')
-            p = fixed
-        if p == r:
-            return tags
-    tag = next((t for t, rule in RULES if rule(q, qt, z, r, p)), None)
-    return tags + [tag] if tag is not None else None
+    return rd.classify_by(RULES, q, qt, z, r, p)
 
 # ---------------------------------------------------------------- checks
 
@@ -214,12 +203,11 @@ def can_bind_v6():
 
 
 def main():
-    if len(sys.argv) < 6:
-        print(__doc__, file=sys.stderr)
+    args = rd.arguments(__doc__)
+    if args is None:
         return 2
-    rport, pport, datadir, docs = int(sys.argv[1]), int(sys.argv[2]), \
-        sys.argv[3], sys.argv[4]
-    specs = [s for s in sys.argv[5:] if s.split(':')[1] != 'acl']
+    rport, pport, datadir, docs, specs = args
+    specs = [s for s in specs if s.split(':')[1] != 'acl']
     zones = rd.zones_of(specs, datadir)
     with open(docs, encoding='utf-8') as f:
         doc = f.read()

@@ -12,6 +12,10 @@ every zone. Answers are normalised (sections as sets; the SOA serial left
 out: see docs/rbldnsd.md) and compared. A difference passes only when a
 rule below explains it and its tag is written in DOCS as `tag`; every
 other difference fails the test. Exit 0 when all passed.
+
+rbldnsd_generic_diff.py and rbldnsd_acl.py import it (as rd): the DNS
+client, the data readers, the rules, arguments(), classify_by() and
+compare().
 """
 import ipaddress
 import os
@@ -482,11 +486,15 @@ def subzone_owner(z, p):
                                    for rr in p['ns'])))
 
 
-def classify(q, qt, z, r, p):
-    """The tags that explain why p differs from r, or None."""
+def classify_by(rules, q, qt, z, r, p, apex_types=None):
+    """The tags that explain why p differs from r, or None: the first of
+    rules (a list of (tag, rule)) that does, after a subzone of combined
+    data (z.base set) is taken care of. Its apex (asked for a type of
+    apex_types; None: any) differs as a whole."""
     tags = []
     if z.base is not None:
-        if q.lower() == z.name + '.':
+        if q.lower() == z.name + '.' and \
+                (apex_types is None or qt in apex_types):
             return ['combined-subzone']     # its apex: SOA, NS
         fixed = subzone_owner(z, p)
         if fixed != p:
@@ -494,8 +502,13 @@ def classify(q, qt, z, r, p):
             p = fixed
         if p == r:
             return tags
-    tag = next((t for t, rule in RULES if rule(q, qt, z, r, p)), None)
+    tag = next((t for t, rule in rules if rule(q, qt, z, r, p)), None)
     return tags + [tag] if tag is not None else None
+
+
+def classify(q, qt, z, r, p):
+    """The tags that explain why p differs from r, or None."""
+    return classify_by(RULES, q, qt, z, r, p)
 
 
 RULES = [
@@ -520,25 +533,32 @@ def show(a):
     return '\n'.join(lines)
 
 
-def main():
+def arguments(usage):
+    """The command line RBLDNSD_PORT REPUTED_PORT DATADIR DOCS
+    ZONESPEC...: (the two ports, DATADIR, DOCS, [ZONESPEC...]), or None
+    when it is too short (usage is printed then)."""
     if len(sys.argv) < 6:
-        print(__doc__, file=sys.stderr)
-        return 2
-    rport, pport, datadir, docs = int(sys.argv[1]), int(sys.argv[2]), \
-        sys.argv[3], sys.argv[4]
-    zones = zones_of(sys.argv[5:], datadir)
+        print(usage, file=sys.stderr)
+        return None
+    return int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], \
+        sys.argv[5:]
+
+
+def show_diff(head, r, p):
+    print(head)
+    print(' rbldnsd: ' + show(r).replace('\n', '\n          '))
+    print(' reputed: ' + show(p).replace('\n', '\n          '))
+
+
+def compare(qs, rport, pport, docs, explain, same_timeouts=True):
+    """Ask rbldnsd (rport) and reputed (pport) each (name, type, zone) of
+    qs and report: a difference passes when explain(q, qt, z, r, p)
+    explains it with tags that docs (a file) writes as `tag`. Both
+    timing out is the same answer unless same_timeouts is False.
+    Returns the counts of the same answers and of the documented
+    differences, and the list of the other ones."""
     with open(docs, encoding='utf-8') as f:
         doc = f.read()
-    qs = []
-    for z in zones.values():
-        big = any('uceprotect' in f or 'backscatterer' in f
-                  for _, _, fs in z.datasets for f in fs)
-        limit = 80 if big else 400
-        qs += [(q, t, z) for q, t in queries_for(z, limit)]
-    outside = Zone('.')
-    for q in ('example.org.', 'test.', 'xset.test.', 'in-addr.arpa.',
-              '2.0.0.127.example.org.'):
-        qs.append((q, T_A, outside))
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.settimeout(2)
     same = explained = 0
@@ -546,13 +566,13 @@ def main():
     for q, qt, z in qs:
         r = ask(sock, rport, q, qt)
         p = ask(sock, pport, q, qt)
-        if r == p:
+        if r == p and (same_timeouts or r['rcode'] != 'TIMEOUT'):
             same += 1
             continue
         if 'TIMEOUT' in (r['rcode'], p['rcode']):
             bad.append((q, qt, r, p, 'timeout'))
             continue
-        tags = classify(q, qt, z, r, p)
+        tags = explain(q, qt, z, r, p)
         missing = [t for t in tags or [] if '`%s`' % t not in doc]
         if tags is None:
             bad.append((q, qt, r, p, 'not explained by any rule'))
@@ -564,20 +584,36 @@ def main():
             tag = '+'.join(tags)
             used[tag] = used.get(tag, 0) + 1
             if os.environ.get('RBLDNSD_DIFF_ALL'):
-                print('documented `%s`: %s %s' % (tag, q,
-                                                  TYPE_NAMES.get(qt, qt)))
-                print(' rbldnsd: ' + show(r).replace('\n', '\n          '))
-                print(' reputed: ' + show(p).replace('\n', '\n          '))
+                show_diff('documented `%s`: %s %s' % (
+                    tag, q, TYPE_NAMES.get(qt, qt)), r, p)
     print('%d queries: %d the same, %d documented differences, %d '
           'unexplained' % (len(qs), same, explained, len(bad)))
     for tag in sorted(used):
         print('  documented `%s`: %d' % (tag, used[tag]))
     for q, qt, r, p, why in bad[:40]:
-        print('DIFF %s %s: %s' % (q, TYPE_NAMES.get(qt, qt), why))
-        print(' rbldnsd: ' + show(r).replace('\n', '\n          '))
-        print(' reputed: ' + show(p).replace('\n', '\n          '))
+        show_diff('DIFF %s %s: %s' % (q, TYPE_NAMES.get(qt, qt), why), r, p)
     if len(bad) > 40:
         print('... and %d more' % (len(bad) - 40))
+    return same, explained, bad
+
+
+def main():
+    args = arguments(__doc__)
+    if args is None:
+        return 2
+    rport, pport, datadir, docs, specs = args
+    zones = zones_of(specs, datadir)
+    qs = []
+    for z in zones.values():
+        big = any('uceprotect' in f or 'backscatterer' in f
+                  for _, _, fs in z.datasets for f in fs)
+        limit = 80 if big else 400
+        qs += [(q, t, z) for q, t in queries_for(z, limit)]
+    outside = Zone('.')
+    for q in ('example.org.', 'test.', 'xset.test.', 'in-addr.arpa.',
+              '2.0.0.127.example.org.'):
+        qs.append((q, T_A, outside))
+    _, _, bad = compare(qs, rport, pport, docs, classify)
     return 1 if bad or len(qs) < 300 else 0
 
 

@@ -18,7 +18,6 @@ failed.
 import ipaddress
 import os
 import random
-import socket
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -147,62 +146,19 @@ RULES = [
 
 
 def classify(q, qt, z, r, p):
-    tags = []
-    if z.base is not None:
-        if q.lower() == z.name + '.' and qt in (rd.T_SOA, rd.T_NS, rd.T_ANY):
-            return ['combined-subzone']     # its apex: SOA, NS
-        fixed = rd.subzone_owner(z, p)
-        if fixed != p:
-            tags.append('combined-subzone')
-            p = fixed
-        if p == r:
-            return tags
-    tag = next((t for t, rule in RULES if rule(q, qt, z, r, p)), None)
-    return tags + [tag] if tag is not None else None
+    return rd.classify_by(RULES, q, qt, z, r, p,
+                          apex_types=(rd.T_SOA, rd.T_NS, rd.T_ANY))
 
 
 def main():
-    if len(sys.argv) < 6:
-        print(__doc__, file=sys.stderr)
+    args = rd.arguments(__doc__)
+    if args is None:
         return 2
-    rport, pport, datadir, docs = int(sys.argv[1]), int(sys.argv[2]), \
-        sys.argv[3], sys.argv[4]
-    zones = read_specs(sys.argv[5:], datadir)
-    with open(docs, encoding='utf-8') as f:
-        doc = f.read()
+    rport, pport, datadir, docs, specs = args
+    zones = read_specs(specs, datadir)
     qs = [(q, t, z) for z in zones.values() for q, t in questions(z)]
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sock.settimeout(2)
-    same = explained = 0
-    used, bad = {}, []
-    for q, qt, z in qs:
-        r = rd.ask(sock, rport, q, qt)
-        p = rd.ask(sock, pport, q, qt)
-        if r == p and r['rcode'] != 'TIMEOUT':
-            same += 1
-            continue
-        if 'TIMEOUT' in (r['rcode'], p['rcode']):
-            bad.append((q, qt, r, p, 'timeout'))
-            continue
-        tags = classify(q, qt, z, r, p)
-        missing = [t for t in tags or [] if '`%s`' % t not in doc]
-        if tags is None:
-            bad.append((q, qt, r, p, 'not explained by any rule'))
-        elif missing:
-            bad.append((q, qt, r, p, 'rule %s is not in %s' %
-                        (' '.join(missing), docs)))
-        else:
-            explained += 1
-            tag = '+'.join(tags)
-            used[tag] = used.get(tag, 0) + 1
-    print('%d queries: %d the same, %d documented differences' %
-          (len(qs), same, explained))
-    for tag in sorted(used):
-        print('  documented `%s`: %d' % (tag, used[tag]))
-    for q, qt, r, p, why in bad[:40]:
-        print('DIFF %s %s: %s' % (q, rd.TYPE_NAMES.get(qt, qt), why))
-        print(' rbldnsd: ' + rd.show(r).replace('\n', '\n          '))
-        print(' reputed: ' + rd.show(p).replace('\n', '\n          '))
+    same, explained, bad = rd.compare(qs, rport, pport, docs, classify,
+                                      same_timeouts=False)
     print('%d passed, %d failed' % (same + explained, len(bad)))
     return 1 if bad or same < len(qs) // 2 else 0
 

@@ -12,26 +12,20 @@
 # shellcheck source=lib_dns.sh
 . "$(dirname "$0")/lib_dns.sh"
 
-cp "$(fixture spamhaus-drop/drop.txt)" "$T/drop.txt"
-make_conf <<EOF
-[source drop]
-url  = file://$T/drop.txt
-txt  = Listed by \$source: \$reason
+# shellcheck disable=SC2016 # $source, $reason: reputed's, in txt
+drop_conf -z public.test -s 'txt  = Listed by $source: $reason' \
+    'deny = 127.0.0.9'
+cat >>"$CONF" <<EOF
 
 [source secret]
 code = 127.0.0.5
 txt  = private listing
 
-[zone public.test]
-sources = drop
-
 [zone private.test]
 sources = secret
 allow   = 127.0.0.2/32
 EOF
-sed -i '/^database/a deny = 127.0.0.9' "$CONF"
-run_import --force drop
-[ "$RC" = 0 ] || { show_last; die "import failed"; }
+import_or_die --force drop
 ctl list add 192.0.2.77 --source secret --reason private
 [ "$RC" = 0 ] || { show_last; die "list add failed"; }
 start_reputed

@@ -10,7 +10,6 @@
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-HERE=$(cd "$(dirname "$0")" && pwd)
 CATALOG=$ROOT/catalog/catalog.ini
 [ -f "$CATALOG" ] || die "$CATALOG is missing"
 
@@ -88,17 +87,7 @@ expect_contains "$ERR" "$CONF:8: catalog: no list 'nosuch'" \
 log "contact-required: refused without [server] contact"
 mkdir -p "$T/www"
 for ((i = 0; i < 50; i++)); do echo "203.0.113.$i"; done >"$T/www/top.txt"
-rm -f "$T/port"
-python3 "$HERE/http_fixture.py" --dir "$T/www" --log "$T/fixture.log" \
-    --port-file "$T/port" --lifetime 300 >>"$T/fixture.out" 2>&1 &
-HTTP_PID=$!
-for ((i = 0; i < 100; i++)); do
-	[ -s "$T/port" ] && break
-	kill -0 "$HTTP_PID" 2>/dev/null || break
-	sleep 0.1
-done
-[ -s "$T/port" ] || { cat "$T/fixture.out" >&2; die "no fixture"; }
-HTTP_URL="http://127.0.0.1:$(cat "$T/port")"
+start_fixture "$T/www" "$T/fixture.log" 300
 cat >"$T/catalog.ini" <<EOF
 [list test-isc]
 provider         = Test ISC

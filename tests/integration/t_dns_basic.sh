@@ -56,8 +56,7 @@ if has_ipv6; then
 	listen_v6
 fi
 
-run_import --force
-[ "$RC" = 0 ] || { show_last; die "import failed"; }
+import_or_die --force
 start_reputed
 
 # 1.10.16.0/20 is SBL256894 in drop.txt; 2001:678:6c4::/48 SBL626637.

@@ -40,8 +40,7 @@ code = 127.0.0.3
 sources = drop local
 EOF
 sed -i "/^database/a chroot = $T\\nuser = $RUN_USER" "$CONF"
-run_import --force drop
-[ "$RC" = 0 ] || { show_last; die "import failed"; }
+import_or_die --force drop
 
 log "chroot = \$T, user = $RUN_USER"
 start_reputed

@@ -8,14 +8,7 @@
 # shellcheck source=lib_dns.sh
 . "$(dirname "$0")/lib_dns.sh"
 
-cp "$(fixture spamhaus-drop/drop.txt)" "$T/drop.txt"
-make_conf <<EOF
-[source drop]
-url  = file://$T/drop.txt
-
-[zone bl.test]
-sources = drop
-EOF
+drop_conf
 
 log "command line"
 expect_exit 0 "$REPUTED" --help
@@ -40,8 +33,7 @@ expect_contains "$ERR" "$T/bad" "the damaged store's path is named"
 expect_exit 2 "$REPUTED" -t -c "$T/bad.conf"
 
 log "reputed -t"
-run_import --force
-[ "$RC" = 0 ] || { show_last; die "import failed"; }
+import_or_die --force
 expect_exit 0 "$REPUTED" -t -c "$CONF"
 expect_eq "$OUT" "configuration OK" "-t on a good configuration"
 {
@@ -137,14 +129,7 @@ for i in range(20):
     t.close()
 print("PASS garbage sent")
 EOF
-run python3 "$T/garbage.py" "$REPUTED_PORT"
-while read -r verdict what; do
-	case $verdict in
-	PASS) pass "$what" ;;
-	FAIL) fail "$what" ;;
-	esac
-done <<<"$OUT"
-[ "$RC" = 0 ] || { fail "the garbage client ran"; show_last; }
+client_checks "the garbage client" python3 "$T/garbage.py" "$REPUTED_PORT"
 if reputed_alive; then
 	pass "reputed is still running"
 else

@@ -35,8 +35,7 @@ NEW=198.51.100.77
 KEPT=$(awk 'NR == 21' "$T/sfs-a")
 log "$(wc -l <"$T/sfs-a") entries; gone in B: $GONE, new in B: $NEW"
 
-run_import --force drop
-[ "$RC" = 0 ] || { show_last; die "import failed"; }
+import_or_die --force drop
 start_reputed
 
 # The client: one UDP query at a time, 1 s limit each, no retries, until

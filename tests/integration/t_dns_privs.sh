@@ -33,8 +33,7 @@ code = 127.0.0.3
 [zone bl.test]
 sources = drop local
 EOF
-run_import --force drop
-[ "$RC" = 0 ] || { show_last; die "import failed"; }
+import_or_die --force drop
 
 log "root without user: a warning"
 start_reputed

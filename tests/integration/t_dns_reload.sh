@@ -50,8 +50,7 @@ hup()
 }
 
 make_conf < <(sections 127.0.0.2 'old $source $reason')
-run_import --force
-[ "$RC" = 0 ] || { show_last; die "import failed"; }
+import_or_die --force
 start_reputed
 
 L=$(revname 1.10.16.1 bl.test)

@@ -11,57 +11,19 @@
 # shellcheck source=lib_dns.sh
 . "$(dirname "$0")/lib_dns.sh"
 
-cp "$(fixture spamhaus-drop/drop.txt)" "$T/drop.txt"
-make_conf <<EOF
-[source drop]
-url  = file://$T/drop.txt
-txt  = Listed by \$source: \$reason
-
-[zone bl.test]
-sources = drop
-EOF
-sed -i '/^database/a tcp-clients = 4\ntcp-idle-timeout = 2s\ntcp-max-queries = 0' "$CONF"
-run_import --force
-[ "$RC" = 0 ] || { show_last; die "import failed"; }
+# shellcheck disable=SC2016 # $source, $reason: reputed's, in txt
+drop_conf -s 'txt  = Listed by $source: $reason' \
+    'tcp-clients = 4' 'tcp-idle-timeout = 2s' 'tcp-max-queries = 0'
+import_or_die --force
 start_reputed
 
+# tcp.py PORT (dns_tcp.py in PYTHONPATH): prints PASS/FAIL lines.
 cat >"$T/tcp.py" <<'EOF'
-import socket, struct, sys, time
+import socket, sys, time
+from dns_tcp import query, answers, check
 
 addr = ("127.0.0.1", int(sys.argv[1]))
 LISTED = "1.16.10.1.bl.test"
-
-def query(qid, name, qtype=1):
-    q = struct.pack(">HHHHHH", qid, 0x0100, 1, 0, 0, 0)
-    for label in name.split("."):
-        q += bytes([len(label)]) + label.encode()
-    q += b"\0" + struct.pack(">HH", qtype, 1)
-    return struct.pack(">H", len(q)) + q
-
-def read_exact(s, n):
-    d = b""
-    while len(d) < n:
-        c = s.recv(n - len(d))
-        if not c:
-            return None
-        d += c
-    return d
-
-def answers(s, n):
-    """The ids and rcodes of the next n answers; None at EOF."""
-    out = []
-    for _ in range(n):
-        h = read_exact(s, 2)
-        if h is None:
-            return None
-        m = read_exact(s, struct.unpack(">H", h)[0])
-        if m is None:
-            return None
-        out.append((struct.unpack(">H", m[:2])[0], m[3] & 0xF))
-    return out
-
-def check(ok, what):
-    print("%s %s" % ("PASS" if ok else "FAIL", what))
 
 def closed_within(s, secs):
     """Seconds until the server closed s, or None if it did not."""
@@ -152,14 +114,8 @@ s.sendall(query(7, LISTED))
 check(answers(s, 1) == [(7, 0)], "a new client is served once others left")
 s.close()
 EOF
-run timeout 60 python3 "$T/tcp.py" "$REPUTED_PORT"
-while read -r verdict what; do
-	case $verdict in
-	PASS) pass "$what" ;;
-	FAIL) fail "$what" ;;
-	esac
-done <<<"$OUT"
-[ "$RC" = 0 ] || { fail "the TCP client ran"; show_last; }
+client_checks "the TCP client" env PYTHONPATH="$ROOT/tests/integration" \
+    timeout 60 python3 "$T/tcp.py" "$REPUTED_PORT"
 
 # The daemon still answers over both transports.
 L=$(revname 1.10.16.1 bl.test)

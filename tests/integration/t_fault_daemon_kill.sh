@@ -24,8 +24,7 @@ txt  = drop \$reason
 [zone bl.test]
 sources = drop
 EOF
-run_import --force
-[ "$RC" = 0 ] || { show_last; die "import failed"; }
+import_or_die --force
 
 LISTED=$(revname 1.10.16.1 bl.test)
 UNLISTED=$(revname 192.0.2.1 bl.test)

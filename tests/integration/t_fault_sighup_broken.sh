@@ -12,17 +12,8 @@
 # shellcheck source=lib_dns.sh
 . "$(dirname "$0")/lib_dns.sh"
 
-cp "$(fixture spamhaus-drop/drop.txt)" "$T/drop.txt"
-make_conf <<EOF
-[source drop]
-url  = file://$T/drop.txt
-code = 127.0.0.2
-
-[zone bl.test]
-sources = drop
-EOF
-run_import --force
-[ "$RC" = 0 ] || { show_last; die "import failed"; }
+drop_conf -s 'code = 127.0.0.2'
+import_or_die --force
 cp "$CONF" "$T/good.conf"
 start_reputed
 L=$(revname 1.10.16.1 bl.test)

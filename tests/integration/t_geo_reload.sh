@@ -4,8 +4,13 @@
 # a restart (origin TXT and ASN listings alike); a corrupt replacement,
 # a broken MaxMind one or a truncated file, is logged naming the file
 # while the previous database keeps serving; the next good one is picked
-# up again; the daemon exits 0 at the end. The daemon looks every 10 s:
-# this test takes about a minute.
+# up again. A replacement is opened and checked on a worker thread: with
+# that check held up (a FIFO renamed over the database keeps it in
+# open() until this test opens the FIFO for writing), queries are still
+# answered, from the previous database, and the check ends in a refusal
+# once let go; SIGTERM with a check under way waits for it (or cancels
+# it) and the daemon exits 0. The daemon looks every 10 s: this test
+# takes one to two minutes.
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -130,6 +135,101 @@ else
 	show_reputed_log
 fi
 expect_rcode "$BL" NXDOMAIN
+
+# check_lines WHAT: log lines of checks of replaced databases that began
+# (began), or ended in a swap (reloaded).
+check_lines()
+{
+	case $1 in
+	began) grep -c 'geo: .*checking it on a worker thread' "$REPUTED_LOG" ;;
+	reloaded) grep -c 'geo: reloaded ' "$REPUTED_LOG" ;;
+	esac
+}
+
+# hold_up: rename a FIFO over the ASN database and wait until the daemon
+# has begun checking it. 1 if it did not within RELOAD_WAIT seconds.
+hold_up()
+{
+	local began
+	began=$(check_lines began)
+	rm -f "$T/held.fifo"
+	if ! mkfifo "$T/held.fifo" || ! mv -f "$T/held.fifo" "$ASN"; then
+		die "cannot put a FIFO in place of $ASN"
+	fi
+	wait_for "$RELOAD_WAIT" eval "[ \$(check_lines began) -gt $began ]"
+}
+
+# let_go: open the FIFO for writing, which ends the open() that holds
+# the check up (at most 10 s, should the daemon not be reading it).
+let_go()
+{
+	# shellcheck disable=SC2016 # $1 is the inner shell's
+	timeout 10 sh -c ': >"$1"' sh "$ASN"
+}
+
+log "queries while a replaced database is being checked"
+if hold_up; then
+	pass "a check of the replaced database began"
+else
+	fail "a check of the replaced database began"
+	show_reputed_log
+fi
+bad=$(bad_lines)
+reloaded=$(check_lines reloaded)
+# The check cannot end before let_go: every answer here is given while
+# it is under way. (Done on the loop thread, it stalled every query.)
+dq +short "$ORIGIN" TXT
+expect_eq "$OUT" '"64502 | 192.0.2.0/24 | DE | THIRD-NET"' \
+    "answered during the check, from the previous database"
+expect_rcode "$BL" NXDOMAIN
+CLIENT=kdig expect_rcode "$BL" NXDOMAIN A +tcp
+expect_eq "$(bad_lines) $(check_lines reloaded)" "$bad $reloaded" \
+    "the check is still under way meanwhile"
+let_go
+if wait_for "$RELOAD_WAIT" eval "[ \$(bad_lines) -gt $bad ]"; then
+	pass "once let go, the check ends: refused (not a file), logged"
+else
+	fail "once let go, the check ends: refused (not a file), logged"
+	show_reputed_log
+fi
+dq +short "$ORIGIN" TXT
+expect_eq "$OUT" '"64502 | 192.0.2.0/24 | DE | THIRD-NET"' \
+    "the previous database keeps serving after the refusal"
+
+log "SIGTERM while a replaced database is being checked"
+if hold_up; then
+	pass "another check began"
+else
+	fail "another check began"
+	show_reputed_log
+fi
+kill -TERM "$REPUTED_PID"
+# shellcheck disable=SC2317 # run by wait_for
+shutdown_said()
+{
+	grep -qE 'geo: shutting down: (cancelling|waiting for)' "$REPUTED_LOG"
+}
+wait_for 10 shutdown_said
+if grep -q 'geo: shutting down: waiting for' "$REPUTED_LOG"; then
+	# Under way (a worker holds it): the daemon waits for its end.
+	reputed_alive
+	expect_eq "$?" 0 "SIGTERM: the daemon waits for the check under way"
+	let_go
+	log_end='ended at shutdown, dropped'
+else
+	log_end='cancelled'	# not yet picked up by a worker
+fi
+# It exits by itself: a second SIGTERM (stop_reputed's) would find its
+# handlers closed, and kill it.
+# shellcheck disable=SC2317 # run by wait_for
+reputed_gone() { ! reputed_alive; }
+if wait_for 10 reputed_gone; then
+	wait "$REPUTED_PID"
+	REPUTED_RC=$?
+	REPUTED_PID=""
+fi
 stop_reputed
 expect_eq "$REPUTED_RC" 0 "SIGTERM: exit 0"
+expect_contains "$(cat "$REPUTED_LOG")" "replaced database check $log_end" \
+    "SIGTERM: the check in flight is ended cleanly ($log_end)"
 finish

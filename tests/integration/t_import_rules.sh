@@ -13,31 +13,11 @@
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-HERE=$(cd "$(dirname "$0")" && pwd)
 WWW=$T/www
 FIXLOG=$T/fixture.log
 mkdir -p "$WWW"
 
 # ------------------------------------------------------------- the fixture
-
-# start_fixture: http_fixture.py on a free port of 127.0.0.1. Its PID goes
-# in HTTP_PID, so lib.sh's cleanup stops it (that PID only).
-start_fixture()
-{
-	local i
-	rm -f "$T/port"
-	python3 "$HERE/http_fixture.py" --dir "$WWW" --log "$FIXLOG" \
-	    --port-file "$T/port" --lifetime 600 >>"$T/fixture.out" 2>&1 &
-	HTTP_PID=$!
-	for ((i = 0; i < 100; i++)); do
-		[ -s "$T/port" ] && break
-		kill -0 "$HTTP_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	[ -s "$T/port" ] || { cat "$T/fixture.out" >&2; die "no fixture"; }
-	HTTP_URL="http://127.0.0.1:$(cat "$T/port")"
-	log "fixture pid $HTTP_PID on $HTTP_URL"
-}
 
 # The good list: 1000 addresses of 198.18.0.0/15 (benchmark space).
 good_list()
@@ -60,7 +40,7 @@ good_list | head -n 10 >"$WWW/shrunk.txt"
 # Spamhaus NDJSON cut short: data rows, no metadata row at the end.
 head -n 100 "$(fixture spamhaus-drop/drop_v4.json)" >"$WWW/truncated.json"
 
-start_fixture
+start_fixture "$WWW" "$FIXLOG" 600
 
 # rules_conf URL [KEY = VALUE...]: one source "rules" on URL, in zone
 # bl.test; the extra lines go in its section.

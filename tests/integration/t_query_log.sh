@@ -8,33 +8,22 @@
 # total counters agree with the log, per interval with "+"). When
 # Debian's rbldnsd is installed, both log the same line for the same
 # queries.
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=lib_rbldnsd.sh
+. "$(dirname "$0")/lib_rbldnsd.sh"
 
-need_prog "$REPUTED"
-command -v dig >/dev/null || die "dig is not installed (make deps)"
-command -v python3 >/dev/null || die "python3 is not installed"
-RBLDNSD=${RBLDNSD:-/usr/sbin/rbldnsd}
-
-SRV_PID=""
-RBL_PID=""
-DATA=$T/data
 LOGS=$T/logs
 SRV_LOG=$T/server.log
-# As root, both servers run as nobody (rbldnsd refuses root): what they
-# read must be readable, and the log directory writable, by it.
+# As root, both servers run as $RUN_USER (rbldnsd refuses root): what
+# they read must be readable, and the log directory writable, by it.
 USER_OPT=()
-[ "$(id -u)" = 0 ] && USER_OPT=(-u nobody)
+[ "$(id -u)" = 0 ] && USER_OPT=(-u "$RUN_USER")
+ZONES=(bl.test:ip4set:bl.zone v6.test:ip6trie:bl6.zone)
 
-stop_pid()
-{
-	[ -n "$1" ] || return 0
-	kill "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-}
-trap 'stop_pid "$SRV_PID"; stop_pid "$RBL_PID"; cleanup' EXIT
-
-mkdir -p "$DATA" "$LOGS"
-chmod 755 "$T" "$DATA"
+data_dir
+mkdir -p "$LOGS"
 chmod 777 "$LOGS"
 cat >"$DATA/bl.zone" <<'EOF'
 $SOA 1h ns.bl.test. hm.bl.test. 1 1h 15m 1w 5m
@@ -61,37 +50,18 @@ wait_until()
 	return 1
 }
 
-# ready PORT PID: an answer comes back within ~10 s while PID lives.
-ready()
-{
-	local i
-	for ((i = 0; i < 100; i++)); do
-		if dig @127.0.0.1 -p "$1" +tries=1 +time=1 . SOA 2>/dev/null |
-		    grep -q 'status:'; then
-			return 0
-		fi
-		kill -0 "$2" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
-
 # start_server OPTS...: reputed --rbldnsd in the foreground on a free
-# port, -w $DATA, the two zones; waits until it answers.
+# port, -w $DATA, OPTS, the two zones; waits until it answers.
 start_server()
 {
 	PORT=$(free_port)
-	"$REPUTED" --rbldnsd -n "${USER_OPT[@]}" -a -w "$DATA" \
-	    -b "127.0.0.1/$PORT" "$@" bl.test:ip4set:bl.zone \
-	    v6.test:ip6trie:bl6.zone >"$SRV_LOG" 2>&1 &
-	SRV_PID=$!
-	ready "$PORT" "$SRV_PID" || { cat "$SRV_LOG"; die "reputed --rbldnsd did not start"; }
+	rbl_start REP_PID "$PORT" "reputed --rbldnsd" "$SRV_LOG" \
+	    "$REPUTED" --rbldnsd -n "${USER_OPT[@]}" -a -w "$DATA" "$@"
 }
 
 stop_server()
 {
-	stop_pid "$SRV_PID"
-	SRV_PID=""
+	stop_pid REP_PID
 }
 
 # The line rbldnsd would log for dig's last answer, without the time and
@@ -164,7 +134,7 @@ q 1.2.0.192.bl.test A +tcp
 # Rotation: rename, SIGHUP to the supervisor; the server reopens.
 wait_until 5 test -e "$LOGS/q.log" || fail "the query log is created at start"
 mv "$LOGS/q.log" "$LOGS/q.log.1"
-kill -HUP "$SRV_PID"
+kill -HUP "$REP_PID"
 if wait_until 10 test -e "$LOGS/q.log"; then
 	pass "SIGHUP reopens the query log under its name"
 else
@@ -270,11 +240,8 @@ if [ -x "$RBLDNSD" ]; then
 	log "the same line as $RBLDNSD"
 	rm -f "$LOGS"/*
 	RBL_PORT=$(free_port)
-	"$RBLDNSD" -n "${USER_OPT[@]}" -a -w "$DATA" -c 0 -l "+$LOGS/rbl.log" \
-	    -b "127.0.0.1/$RBL_PORT" bl.test:ip4set:bl.zone \
-	    v6.test:ip6trie:bl6.zone >"$T/rbldnsd.out" 2>&1 &
-	RBL_PID=$!
-	ready "$RBL_PORT" "$RBL_PID" || { cat "$T/rbldnsd.out"; die "rbldnsd did not start"; }
+	rbl_start RBL_PID "$RBL_PORT" rbldnsd "$T/rbldnsd.out" \
+	    "$RBLDNSD" -n "${USER_OPT[@]}" -a -w "$DATA" -c 0 -l "+$LOGS/rbl.log"
 	start_server -c 0 -l "+$LOGS/rep.log"
 	# UDP, no EDNS (rbldnsd answers without an OPT below 512 bytes,
 	# reputed echoes one: docs/rbldnsd.md).
@@ -288,8 +255,7 @@ if [ -x "$RBLDNSD" ]; then
 		dig @127.0.0.1 -p "$PORT" +tries=1 +time=2 +noedns +notcp $qq >/dev/null 2>&1
 	done
 	stop_server
-	stop_pid "$RBL_PID"
-	RBL_PID=""
+	stop_pid RBL_PID
 	rbl=$(log_lines "$LOGS/rbl.log" | cut -d' ' -f2-)
 	rep=$(log_lines "$LOGS/rep.log" | cut -d' ' -f2-)
 	# Each query alone: a difference is named by its query.

@@ -4,71 +4,22 @@
 # a zone of generic records beside an ip4set, combined data with
 # $DATASET generic blocks), asked the same questions by
 # rbldnsd_generic_diff.py; then a reload of changed records.
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=lib_rbldnsd.sh
+. "$(dirname "$0")/lib_rbldnsd.sh"
+need_rbldnsd
 
-RBLDNSD=${RBLDNSD:-/usr/sbin/rbldnsd}
-[ -x "$RBLDNSD" ] || die "$RBLDNSD is not installed (apt-get install rbldnsd)"
-need_prog "$REPUTED"
-command -v python3 >/dev/null || die "python3 is not installed"
-
-RBL_PID=""
-REP_PID=""
-RUN_USER=nobody		# rbldnsd refuses root; the data must be readable
-DATA=$T/data
-
-stop_both()
-{
-	local p
-	for p in $RBL_PID $REP_PID; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	RBL_PID=""
-	REP_PID=""
-}
-trap 'stop_both; cleanup' EXIT
-
-# ready PORT PID: one answer comes back within ~10 s, while PID lives.
-ready()
-{
-	local i
-	for ((i = 0; i < 100; i++)); do
-		if dig @127.0.0.1 -p "$1" +tries=1 +time=1 . SOA 2>/dev/null |
-		    grep -q 'status:'; then
-			return 0
-		fi
-		kill -0 "$2" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
-
-# q PORT NAME TYPE: the answer's records, one "TTL TYPE DATA" a line.
-q()
-{
-	dig @127.0.0.1 -p "$1" +notcp +tries=1 +time=2 +norec +noall \
-	    +answer "$2" "$3" 2>/dev/null | awk '{ printf "%s %s", $2, $4
-	    for (i = 5; i <= NF; i++) printf " %s", $i; print "" }' | sort
-}
-
+# compare WHEN: rbldnsd_generic_diff.py's comparison, one check.
 compare()
 {
-	run python3 "$ROOT/tests/integration/rbldnsd_generic_diff.py" \
-	    "$RBL_PORT" "$REP_PORT" "$DATA" "$ROOT/docs/rbldnsd.md" \
-	    "${ZONES[@]}"
-	printf '%s\n' "$OUT"
-	if [ "$RC" = 0 ]; then
-		pass "$1: every answer is rbldnsd's or a documented difference"
-	else
-		fail "$1: answers differ from rbldnsd's beyond docs/rbldnsd.md"
-		printf '%s\n' "$ERR" | tail -n 20
-	fi
+	compare_both rbldnsd_generic_diff.py \
+	    "$1: every answer is rbldnsd's or a documented difference" \
+	    "$1: answers differ from rbldnsd's beyond docs/rbldnsd.md"
 }
 
-mkdir -p "$DATA"
-cp "$ROOT"/tests/data/rbldnsd/generic*.zone "$DATA"/
-chmod 755 "$T" "$DATA"
-chmod 644 "$DATA"/*
+data_dir "$ROOT"/tests/data/rbldnsd/generic*.zone
 
 ZONES=(
 	gen.test:generic:generic.zone
@@ -79,21 +30,7 @@ ZONES=(
 # -a: minimal answers, as reputed's; -t: default and limits of TTLs.
 OPTS=(-n -u "$RUN_USER" -a -w "$DATA" -t 25m:1m:1d -c 0)
 
-RBL_PORT=$(free_port)
-"$RBLDNSD" "${OPTS[@]}" -b "127.0.0.1/$RBL_PORT" "${ZONES[@]}" \
-    >"$T/rbldnsd.log" 2>&1 &
-RBL_PID=$!
-ready "$RBL_PORT" "$RBL_PID" ||
-    { cat "$T/rbldnsd.log"; die "rbldnsd did not start"; }
-log "rbldnsd pid $RBL_PID on port $RBL_PORT"
-
-REP_PORT=$(free_port)
-"$REPUTED" --rbldnsd "${OPTS[@]}" -b "127.0.0.1/$REP_PORT" "${ZONES[@]}" \
-    >"$T/reputed.log" 2>&1 &
-REP_PID=$!
-ready "$REP_PORT" "$REP_PID" ||
-    { cat "$T/reputed.log"; die "reputed --rbldnsd did not start"; }
-log "reputed --rbldnsd pid $REP_PID on port $REP_PORT"
+start_both
 
 LOGTEXT=$(cat "$T/reputed.log")
 expect_contains "$LOGTEXT" "generic.zone:33: bad A address" \
@@ -107,21 +44,21 @@ compare "generic data"
 # Records as served, spelled out (the comparison above holds them to
 # rbldnsd's): TTLs from the line, the $TTL in force, -t's default and
 # limits; the RRset of one name and type at its least TTL.
-expect_eq "$(q "$REP_PORT" gen.test A)" "600 A 192.0.2.10
+expect_eq "$(records "$REP_PORT" gen.test A)" "600 A 192.0.2.10
 600 A 192.0.2.11" "apex A: the RRset at the least TTL (1500, 600)"
-expect_eq "$(q "$REP_PORT" early.gen.test A)" "1500 A 192.0.2.99" \
+expect_eq "$(records "$REP_PORT" early.gen.test A)" "1500 A 192.0.2.99" \
     "a record before any \$TTL has -t's default TTL"
-expect_eq "$(q "$REP_PORT" short.gen.test A)" "60 A 192.0.2.83" \
+expect_eq "$(records "$REP_PORT" short.gen.test A)" "60 A 192.0.2.83" \
     "\$TTL 10s is held to -t's minimum"
-expect_eq "$(q "$REP_PORT" long.gen.test A)" "86400 A 192.0.2.84" \
+expect_eq "$(records "$REP_PORT" long.gen.test A)" "86400 A 192.0.2.84" \
     "a record's TTL is held to -t's maximum"
-expect_eq "$(q "$REP_PORT" gen.test MX)" "300 MX 10 mx1.gen.test.
+expect_eq "$(records "$REP_PORT" gen.test MX)" "300 MX 10 mx1.gen.test.
 300 MX 20 Mx2.Example.ORG." "apex MX, the host's case kept"
-expect_eq "$(q "$REP_PORT" www.gen.test TXT)" \
+expect_eq "$(records "$REP_PORT" www.gen.test TXT)" \
     '60 TXT "www ; text with # and a $ sign"' "TXT as written, quotes off"
-expect_eq "$(q "$REP_PORT" 5.2.0.192.mix.test A)" "120 A 127.0.0.2
+expect_eq "$(records "$REP_PORT" 5.2.0.192.mix.test A)" "120 A 127.0.0.2
 120 A 127.0.0.9" "records join an ip4set's listing, at the least TTL"
-expect_eq "$(q "$REP_PORT" www.gcomb.test A)" "1200 A 192.0.2.80" \
+expect_eq "$(records "$REP_PORT" www.gcomb.test A)" "1200 A 192.0.2.80" \
     "a \$DATASET generic block takes the common section's \$TTL"
 
 # A changed file: the records change with it, the old ones go.
@@ -129,14 +66,14 @@ sed -i 's/^www A 192.0.2.80$/www A 192.0.2.180/; s/^short A/new A/' \
     "$DATA/generic.zone"
 kill -HUP "$RBL_PID" "$REP_PID"
 for ((i = 0; i < 50; i++)); do
-	[ "$(q "$REP_PORT" www.gen.test A)" = "300 A 192.0.2.180" ] && break
+	[ "$(records "$REP_PORT" www.gen.test A)" = "300 A 192.0.2.180" ] && break
 	sleep 0.2
 done
-expect_eq "$(q "$REP_PORT" www.gen.test A)" "300 A 192.0.2.180" \
+expect_eq "$(records "$REP_PORT" www.gen.test A)" "300 A 192.0.2.180" \
     "SIGHUP: a changed record is served"
 run dig @127.0.0.1 -p "$REP_PORT" +notcp +tries=1 +time=2 short.gen.test A
 expect_contains "$OUT" "status: NXDOMAIN" "SIGHUP: a removed record is gone"
-expect_eq "$(q "$REP_PORT" new.gen.test A)" "60 A 192.0.2.83" \
+expect_eq "$(records "$REP_PORT" new.gen.test A)" "60 A 192.0.2.83" \
     "SIGHUP: a new record is served"
 compare "after a reload"
 

@@ -5,31 +5,25 @@
 # too), a new $SOA reaches the zone, and a file that fails to load keeps
 # the previous data served (and says so in the log). SIGHUP reloads at
 # once when -c 0 turns the periodic checks off.
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=lib_rbldnsd.sh
+. "$(dirname "$0")/lib_rbldnsd.sh"
 
-need_prog "$REPUTED"
-command -v python3 >/dev/null || die "python3 is not installed"
-
-SRV_PID=""
 CLIENT_PID=""
-DATA=$T/data
 LOGF=$T/server.log
 CHECK=1		# -c, seconds
 
+# stop_all: the client, then the server.
 stop_all()
 {
-	local p
-	for p in $CLIENT_PID $SRV_PID; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	CLIENT_PID=""
-	SRV_PID=""
+	stop_pid CLIENT_PID
+	stop_pid REP_PID
 }
 trap 'stop_all; cleanup' EXIT
 
-mkdir -p "$DATA"
-chmod 755 "$T" "$DATA"
+data_dir
 
 # write FILE: standard input into FILE, through a rename (the way the
 # rbldnsd manual asks data files to be replaced).
@@ -39,16 +33,26 @@ write()
 	    die "write $1"
 }
 
-# A large dataset, so a reload takes a while under the client's queries.
-python3 - "$DATA/big.zone" <<'EOF'
+# big_zone FILE SERIAL [LINE...]: a large dataset (100000 addresses from
+# 10.0.0.0, $SOA serial SERIAL, then the LINEs), so a reload takes a
+# while under the client's queries.
+big_zone()
+{
+	python3 - "$@" <<'EOF'
 import sys
 with open(sys.argv[1], 'w') as f:
-    f.write('$SOA 1h ns.big.test. hm.big.test. 1 1h 15m 1w 5m\n')
+    f.write('$SOA 1h ns.big.test. hm.big.test. %s 1h 15m 1w 5m\n' %
+            sys.argv[2])
     f.write(':127.0.0.2:big $\n')
     for i in range(100000):
         f.write('10.%d.%d.%d\n' % (i >> 16, (i >> 8) & 255, i & 255))
+    for line in sys.argv[3:]:
+        f.write(line + '\n')
 EOF
-chmod 644 "$DATA/big.zone"
+	chmod 644 "$1"
+}
+
+big_zone "$DATA/big.zone" 1
 write "$DATA/bl.zone" <<'EOF'
 $SOA 1h ns.bl.test. hm.bl.test. 1 1h 15m 1w 5m
 $NS 1h ns.bl.test
@@ -69,23 +73,17 @@ EOF
 # it answers (at most ~10 s).
 start_server()
 {
-	local i
 	PORT=$(free_port)
 	: >"$LOGF"
-	"$REPUTED" --rbldnsd -n -u nobody -w "$DATA" -b "127.0.0.1/$PORT" \
+	"$REPUTED" --rbldnsd -n -u "$RUN_USER" -w "$DATA" -b "127.0.0.1/$PORT" \
 	    "$@" bl.test:ip4set:bl.zone bl.test:ip6trie:bl6.zone \
 	    big.test:ip4set:big.zone combo.test:combined:combo.zone \
 	    >>"$LOGF" 2>&1 &
-	SRV_PID=$!
-	for ((i = 0; i < 100; i++)); do
-		if dig @127.0.0.1 -p "$PORT" +tries=1 +time=1 bl.test SOA \
-		    2>/dev/null | grep -q 'status: NOERROR'; then
-			log "reputed --rbldnsd pid $SRV_PID on port $PORT"
-			return 0
-		fi
-		kill -0 "$SRV_PID" 2>/dev/null || break
-		sleep 0.1
-	done
+	REP_PID=$!
+	if ready "$PORT" "$REP_PID" bl.test NOERROR; then
+		log "reputed --rbldnsd pid $REP_PID on port $PORT"
+		return 0
+	fi
 	cat "$LOGF" >&2
 	die "reputed --rbldnsd did not start"
 }
@@ -249,16 +247,7 @@ else
 fi
 
 # Reload the large dataset under the client's queries.
-python3 - "$DATA/big.zone.new" <<'EOF'
-import sys
-with open(sys.argv[1], 'w') as f:
-    f.write('$SOA 1h ns.big.test. hm.big.test. 2 1h 15m 1w 5m\n')
-    f.write(':127.0.0.2:big $\n')
-    for i in range(100000):
-        f.write('10.%d.%d.%d\n' % (i >> 16, (i >> 8) & 255, i & 255))
-    f.write('10.200.0.1 :9:\n')
-EOF
-chmod 644 "$DATA/big.zone.new"
+big_zone "$DATA/big.zone.new" 2 "10.200.0.1 :9:"
 mv -f "$DATA/big.zone.new" "$DATA/big.zone"
 if secs=$(wait_for 1.0.200.10.big.test A 127.0.0.9 30); then
 	pass "the 100k-entry file is reloaded in ${secs}s"
@@ -276,10 +265,10 @@ if [ "${answered:-0}" -gt 500 ]; then
 else
 	fail "the client got only ${answered:-0} answers"
 fi
-kill "$SRV_PID"
-wait "$SRV_PID"
+kill "$REP_PID"
+wait "$REP_PID"
 expect_eq "$?" 0 "SIGTERM stops it with status 0"
-SRV_PID=""
+REP_PID=""
 
 # ---------------------------------------------------------------- -c 0
 start_server -c 0
@@ -290,7 +279,7 @@ EOF
 sleep 2
 N=1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.8.b.d.0.1.0.0.2.bl.test
 expect_eq "$(q $N A)" "127.0.0.4" "-c 0: no reload without a signal"
-kill -HUP "$SRV_PID"
+kill -HUP "$REP_PID"
 if wait_for "$N" A 127.0.0.7 5 >/dev/null; then
 	pass "-c 0: SIGHUP reloads"
 else

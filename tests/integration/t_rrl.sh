@@ -13,18 +13,9 @@
 . "$(dirname "$0")/lib_dns.sh"
 
 RATE=20
-cp "$(fixture spamhaus-drop/drop.txt)" "$T/drop.txt"
-make_conf <<EOF
-[source drop]
-url  = file://$T/drop.txt
-
-[zone bl.test]
-sources = drop
-EOF
-sed -i "/^database/a rate-limit = $RATE\\nrate-limit-slip = 2\\nrate-limit-exempt = ::1" \
-    "$CONF"
-run_import --force
-[ "$RC" = 0 ] || { show_last; die "import failed"; }
+drop_conf "rate-limit = $RATE" 'rate-limit-slip = 2' \
+    'rate-limit-exempt = ::1'
+import_or_die --force
 start_reputed
 LISTED=$(revname 1.10.16.1 bl.test)
 

@@ -43,8 +43,7 @@ sed -i "/^database/a metrics  = 127.0.0.1:$MPORT" "$CONF"
 MURL="http://127.0.0.1:$MPORT"
 SOCK=$DB/control.sock
 
-run_import --force
-[ "$RC" = 0 ] || { show_last; die "import failed"; }
+import_or_die --force
 
 # jv FILE EXPR: a Python expression over the JSON document d in FILE;
 # t is its total, u its unmatched, z its zones, bl and lt two of them.

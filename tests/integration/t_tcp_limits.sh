@@ -12,32 +12,22 @@
 # shellcheck source=lib_dns.sh
 . "$(dirname "$0")/lib_dns.sh"
 
-cp "$(fixture spamhaus-drop/drop.txt)" "$T/drop.txt"
-make_conf <<EOF
-[source drop]
-url  = file://$T/drop.txt
-
-[zone bl.test]
-sources = drop
-EOF
-sed -i '/^database/a tcp-clients = 20\ntcp-clients-per-ip = 3\ntcp-idle-timeout = 3s\ntcp-timeout = 4s\ntcp-max-queries = 5' \
-    "$CONF"
-run_import --force
-[ "$RC" = 0 ] || { show_last; die "import failed"; }
+drop_conf 'tcp-clients = 20' 'tcp-clients-per-ip = 3' \
+    'tcp-idle-timeout = 3s' 'tcp-timeout = 4s' 'tcp-max-queries = 5'
+import_or_die --force
 start_reputed
 
+# tcp.py PORT (dns_tcp.py in PYTHONPATH): prints PASS/FAIL lines.
 cat >"$T/tcp.py" <<'EOF'
-import socket, struct, sys, time
+import socket, sys, time
+import dns_tcp
+from dns_tcp import answers, check
 
 port = int(sys.argv[1])
 LISTED = "1.16.10.1.bl.test"
 
 def query(qid, name=LISTED):
-    q = struct.pack(">HHHHHH", qid, 0x0100, 1, 0, 0, 0)
-    for label in name.split("."):
-        q += bytes([len(label)]) + label.encode()
-    q += b"\0" + struct.pack(">HH", 1, 1)
-    return struct.pack(">H", len(q)) + q
+    return dns_tcp.query(qid, name)
 
 def conn(src):
     s = socket.socket()
@@ -46,22 +36,12 @@ def conn(src):
     s.settimeout(3)
     return s
 
-def read_exact(s, n):
-    d = b""
-    while len(d) < n:
-        c = s.recv(n - len(d))
-        if not c:
-            return None
-        d += c
-    return d
-
 def ask(s, qid):
     """The answer's id, or None if the connection is gone."""
     try:
         s.sendall(query(qid))
-        h = read_exact(s, 2)
-        m = h and read_exact(s, struct.unpack(">H", h)[0])
-        return m and struct.unpack(">H", m[:2])[0]
+        got = answers(s, 1)
+        return got and got[0][0]
     except OSError:
         return None
 
@@ -73,9 +53,6 @@ def closed(s, secs=1.0):
         return True
     except socket.timeout:
         return False
-
-def check(ok, what):
-    print("%s %s" % ("PASS" if ok else "FAIL", what))
 
 # Per client: 3 from 127.0.0.2 and one from 127.0.0.3; a 4th from
 # 127.0.0.2 closes the one of its three that was least recently active.
@@ -99,10 +76,10 @@ s = conn("127.0.0.4")
 s.sendall(b"".join(query(i) for i in range(8)))
 got = []
 while True:
-    h = read_exact(s, 2)
-    if h is None:
+    one = answers(s, 1)
+    if one is None:
         break
-    got.append(struct.unpack(">H", read_exact(s, struct.unpack(">H", h)[0])[:2])[0])
+    got.append(one[0][0])
 check(got == [0, 1, 2, 3, 4], "tcp-max-queries = 5: answers %s, then EOF" % got)
 s.close()
 
@@ -123,14 +100,8 @@ check(c and 3.5 <= t <= 5.5,
       "tcp-timeout = 4s closes a busy connection (%.1f s)" % t)
 s.close()
 EOF
-run timeout 60 python3 "$T/tcp.py" "$REPUTED_PORT"
-while read -r verdict what; do
-	case $verdict in
-	PASS) pass "$what" ;;
-	FAIL) fail "$what" ;;
-	esac
-done <<<"$OUT"
-[ "$RC" = 0 ] || { fail "the TCP client ran"; show_last; }
+client_checks "the TCP client" env PYTHONPATH="$ROOT/tests/integration" \
+    timeout 60 python3 "$T/tcp.py" "$REPUTED_PORT"
 
 # loris.py PORT SECONDS: 4 connections from each of 127.0.0.10-29 (80,
 # over tcp-clients = 20) that write one byte of a query a second; those
@@ -186,21 +157,18 @@ EOF
 
 # probe.py PORT SECONDS: from 127.0.0.1, a UDP and a TCP query every
 # 0.2 s; prints the queries, the unanswered ones, and the slowest (ms).
+# dns_tcp.py must be in PYTHONPATH.
 cat >"$T/probe.py" <<'EOF'
 import socket, struct, sys, time
+from dns_tcp import message, query
 
 port, secs = int(sys.argv[1]), float(sys.argv[2])
-
-def query(qid):
-    q = struct.pack(">HHHHHH", qid, 0x0100, 1, 0, 0, 0)
-    for label in "1.16.10.1.bl.test".split("."):
-        q += bytes([len(label)]) + label.encode()
-    return q + b"\0" + struct.pack(">HH", 1, 1)
+LISTED = "1.16.10.1.bl.test"
 
 def udp(qid):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(1)
-    s.sendto(query(qid), ("127.0.0.1", port))
+    s.sendto(message(qid, LISTED), ("127.0.0.1", port))
     try:
         return struct.unpack(">H", s.recv(512)[:2])[0] == qid
     except OSError:
@@ -211,8 +179,7 @@ def udp(qid):
 def tcp(qid):
     try:
         s = socket.create_connection(("127.0.0.1", port), timeout=1)
-        q = query(qid)
-        s.sendall(struct.pack(">H", len(q)) + q)
+        s.sendall(query(qid, LISTED))
         d = b""
         while len(d) < 4:
             c = s.recv(512)
@@ -242,7 +209,8 @@ log "slow loris: 80 connections from 20 addresses, 1 byte a second"
 python3 "$T/loris.py" "$REPUTED_PORT" 8 >"$T/loris.out" 2>&1 &
 LORIS=$!
 sleep 1
-run timeout 30 python3 "$T/probe.py" "$REPUTED_PORT" 6
+run env PYTHONPATH="$ROOT/tests/integration" \
+    timeout 30 python3 "$T/probe.py" "$REPUTED_PORT" 6
 read -r N BAD WORST <<<"$OUT"
 wait "$LORIS"
 read -r MADE LOST <"$T/loris.out"

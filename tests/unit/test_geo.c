@@ -1,5 +1,6 @@
 /* test_geo.c -- the geo databases: opening, refusing wrong and corrupt
- * files, lookups against MaxMind's source JSON, and replaced files. */
+ * files, lookups against MaxMind's source JSON, and replaced files (in
+ * one go, and in the three steps the daemon splits between threads). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -556,6 +557,77 @@ geo_reload_keeps_the_old_database_when_the_new_is_bad(void **state)
 	geo_close(g);
 }
 
+/* The three steps: the handle serves the old database until apply, and
+ * prepare needs nothing of the handle (it may even be closed). */
+static void
+geo_reload_steps_touch_the_handle_only_at_apply(void **state)
+{
+	struct tdir *d = *state;
+	struct rp_addr a = addr("12.81.92.1");
+	struct geo_reload *rl = (struct geo_reload *)&rl;
+	struct geo *g;
+	uint32_t asn;
+	char org[64];
+
+	assert_int_equal(geo_open(&g, copy_db(d, ASN_DB, "asn.mmdb", 0), NULL,
+	    d->err, sizeof(d->err)), 0);
+	assert_int_equal(geo_reload_check(g, &rl), 0);
+	assert_null(rl);
+	assert_int_equal(geo_reload_check(NULL, &rl), 0);
+	replace_db(d, DATA "GeoIP2-ISP-Test.mmdb", "asn.mmdb", 0);
+	assert_int_equal(geo_reload_check(g, &rl), 1);
+	assert_non_null(rl);
+	geo_reload_prepare(rl);
+	assert_int_equal(geo_asn(g, &a, &asn, org, sizeof(org), NULL), 0);
+	assert_string_equal(org, "AT&T Services");	/* still the old */
+	assert_int_equal(geo_reload_apply(g, rl, d->err, sizeof(d->err)), 1);
+	assert_string_equal(d->err, "");
+	geo_reload_free(rl);
+	assert_int_equal(geo_asn(g, &a, &asn, org, sizeof(org), NULL), 0);
+	assert_string_equal(org, "");			/* the ISP one */
+	assert_int_equal(geo_reload_check(g, &rl), 0);
+	/* Checked, then the handle goes: prepare runs all the same. */
+	replace_db(d, ASN_DB, "asn.mmdb", 0);
+	assert_int_equal(geo_reload_check(g, &rl), 1);
+	geo_close(g);
+	geo_reload_prepare(rl);
+	geo_reload_free(rl);
+	geo_reload_free(NULL);
+}
+
+/* A reload never prepared swaps nothing and is checked again later; two
+ * bad files are both reported. */
+static void
+geo_reload_apply_reports_every_bad_file(void **state)
+{
+	struct tdir *d = *state;
+	struct geo_reload *rl;
+	struct geo *g;
+	char asn[96];
+
+	snprintf(asn, sizeof(asn), "%s", copy_db(d, ASN_DB, "asn.mmdb", 0));
+	assert_int_equal(geo_open(&g, asn, copy_db(d, COUNTRY_DB, "cc.mmdb",
+	    0), d->err, sizeof(d->err)), 0);
+	replace_db(d, ASN_DB, "asn.mmdb", 0);
+	assert_int_equal(geo_reload_check(g, &rl), 1);
+	assert_int_equal(geo_reload_apply(g, rl, d->err, sizeof(d->err)), 0);
+	geo_reload_free(rl);
+	assert_int_equal(geo_reload_check(g, &rl), 1);	/* not forgotten */
+	geo_reload_free(rl);
+	replace_db(d, ASN_DB, "asn.mmdb", 300);
+	replace_db(d, ASN_DB, "cc.mmdb", 0);
+	assert_int_equal(geo_reload_check(g, &rl), 1);
+	geo_reload_prepare(rl);
+	assert_int_equal(geo_reload_apply(g, rl, d->err, sizeof(d->err)),
+	    -EMEDIUMTYPE);				/* the last one */
+	geo_reload_free(rl);
+	assert_non_null(strstr(d->err, "asn-db: "));
+	assert_non_null(strstr(d->err, "; country-db: "));
+	assert_non_null(strstr(d->err, "'GeoLite2-ASN'"));
+	assert_int_equal(geo_reload_check(g, &rl), 0);	/* said once */
+	geo_close(g);
+}
+
 int
 main(void)
 {
@@ -581,6 +653,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    geo_reload_keeps_the_old_database_when_the_new_is_bad,
 		    dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(
+		    geo_reload_steps_touch_the_handle_only_at_apply,
+		    dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(
+		    geo_reload_apply_reports_every_bad_file, dir_setup,
+		    dir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
