@@ -28,6 +28,7 @@
 #include "config.h"
 #include "log.h"
 #include "privs.h"
+#include "filesum.h"
 #include "rbldnsd.h"
 #include "rbldnsd_records.h"
 
@@ -67,6 +68,8 @@ struct rbl_file {
 	ino_t		 ino;
 	off_t		 size;
 	struct timespec	 mtime;
+	int		 have_sum;	/* sum is of the bytes last tried */
+	uint8_t		 sum[FILESUM_LEN];
 };
 
 /* What a dataset's last good import said of itself (--print-meta). */
@@ -1261,6 +1264,27 @@ rbl_load(struct rbl *r, struct rbl_dataset *d, int *conf)
 
 /* ---- Checking the data files -------------------------------------------- */
 
+/* A file whose stat() changed: has its content? Updates its digest.
+ * Re-importing a large file costs seconds, hashing it milliseconds, and
+ * a touch or a copy of the same bytes (rsync, a rename after a touch)
+ * changes nothing that is served. */
+static int
+rbl_content_changed(struct rbl_file *f)
+{
+	uint8_t sum[FILESUM_LEN];
+	int had = f->have_sum;
+
+	if (filesum(f->path, sum) != 0) {
+		f->have_sum = 0;
+		return 1;		/* the import will say why */
+	}
+	f->have_sum = 1;
+	if (had && memcmp(sum, f->sum, sizeof(sum)) == 0)
+		return 0;
+	memcpy(f->sum, sum, sizeof(sum));
+	return 1;
+}
+
 /* Has any file of d changed since it was last tried? Updates files[]. */
 static int
 rbl_files_changed(struct rbl_dataset *d)
@@ -1276,8 +1300,12 @@ rbl_files_changed(struct rbl_dataset *d)
 		if (err != f->err || (err == 0 && (st.st_dev != f->dev ||
 		    st.st_ino != f->ino || st.st_size != f->size ||
 		    st.st_mtim.tv_sec != f->mtime.tv_sec ||
-		    st.st_mtim.tv_nsec != f->mtime.tv_nsec)))
-			changed = 1;
+		    st.st_mtim.tv_nsec != f->mtime.tv_nsec))) {
+			if (err != 0 || f->err != 0 || rbl_content_changed(f))
+				changed = 1;
+		} else if (err == 0 && !f->have_sum && d->tried) {
+			(void)rbl_content_changed(f);
+		}
 		f->err = err;
 		if (err == 0) {
 			f->dev = st.st_dev;
