@@ -34,7 +34,10 @@
 set -u
 umask 022
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BENCH_NAME=dns_bench
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+ROOT=$BENCH_ROOT
 BUILD=${BUILD:-$ROOT/build}
 IMPORT=$BUILD/reputed-import
 REPUTED=$BUILD/reputed
@@ -50,50 +53,16 @@ ICPU=${BENCH_IMPORT_CPU:-$CCPU}
 INICE=${BENCH_IMPORT_NICE:-0}
 PCT=5
 ZONE=bl.bench.test
-TCK=$(getconf CLK_TCK)
 
-die()
-{
-	echo "dns_bench: $*" >&2
-	exit 1
-}
-
-for p in "$IMPORT" "$REPUTED"; do
-	[ -x "$p" ] || { echo "dns_bench: $p is not built" >&2; exit 2; }
-done
-for t in dnsperf rbldnsd taskset dig python3; do
-	command -v "$t" >/dev/null 2>&1 || PATH=$PATH:/usr/sbin:/sbin
-	command -v "$t" >/dev/null 2>&1 || {
-		echo "dns_bench: $t is missing (tools/install-deps.sh --bench)" >&2
-		exit 2
-	}
-done
+need_built "$IMPORT" "$REPUTED"
+need_tools dnsperf rbldnsd taskset dig python3
 case $SECS in
 '' | *[!0-9]* | 0) die "BENCH_DNS_SECONDS must be a positive integer" ;;
 esac
-if [ "$(nproc)" -lt 2 ]; then
-	echo "dns_bench: fewer than 2 CPUs: server and dnsperf share CPU 0"
-	SCPU=0 CCPU=0 ICPU=0
-fi
+share_cpus "server and dnsperf"
 
-W=$(mktemp -d "${BENCH_DIR:-/tmp}/reputed-dnsbench.XXXXXX") || exit 2
+workdir dnsbench
 chmod 755 "$W"		# rbldnsd reads its files as user nobody
-PIDS=""
-# shellcheck disable=SC2317	# run by the EXIT trap
-cleanup()
-{
-	local p
-	for p in $PIDS; do
-		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
-	if [ "${BENCH_KEEP:-0}" = 1 ]; then
-		echo "dns_bench: kept $W"
-	else
-		rm -rf "$W"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 echo "dns_bench: working in $W"
 # Anything else running skews the figures: say how busy the machine is.
 echo "dns_bench: load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
@@ -101,92 +70,30 @@ echo "dns_bench: load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
 # Figures: FIG[server.phase.what], printed as a table at the end.
 declare -A FIG
 
-# ticks PID: utime + stime of PID so far, in clock ticks.
-ticks()
-{
-	awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
-}
-
-# elapsed T0: seconds since EPOCHREALTIME T0, to 0.01 s.
-elapsed()
-{
-	awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'
-}
-
-# forget PID: drop PID from the list cleanup() stops.
-forget()
-{
-	local p keep=""
-	for p in $PIDS; do
-		[ "$p" = "$1" ] || keep="$keep $p"
-	done
-	PIDS=$keep
-}
-
-# stop PID: SIGTERM one server we started and reap it.
-stop()
-{
-	kill "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	forget "$1"
-}
-
-# wait_answers PID PORT LOG: until the server answers (60 s at most).
-wait_answers()
-{
-	local _
-	for _ in $(seq 1 120); do
-		kill -0 "$1" 2>/dev/null ||
-		    { cat "$3" >&2; die "server $1 exited"; }
-		dig @127.0.0.1 -p "$2" +tries=1 +time=1 +short "$ZONE" SOA \
-		    >/dev/null 2>&1 && return 0
-		sleep 0.5
-	done
-	cat "$3" >&2
-	die "server $1 does not answer on port $2"
-}
-
 # dnsperf_run LABEL SECONDS: dnsperf on the client CPU, in the background
 # (its PID in DP), output in $W/LABEL.out.
 dnsperf_run()
 {
-	taskset -c "$CCPU" dnsperf -s 127.0.0.1 -p "$PORT" -d "$W/queries.txt" \
-	    -Q "$QPS" -q "$INFLIGHT" -l "$2" -S 1 -v >"$W/$1.out" 2>&1 &
-	DP=$!
-	PIDS="$PIDS $DP"
+	dnsperf_start "$1" "$PORT" "$W/queries.txt" "$2" -Q "$QPS" \
+	    -q "$INFLIGHT" -S 1 -v
 }
 
 # measure KEY PID: wait for dnsperf $DP, then file its figures under KEY,
 # the CPU time PID used since T0 (ticks) divided by answered queries.
 measure()
 {
-	local key=$1 pid=$2 out t1
-	wait "$DP" || { cat "$W/$key.out" >&2; die "dnsperf failed"; }
-	forget "$DP"
+	local key=$1 pid=$2 out=$W/$1.out t1
+	dnsperf_wait "$key"
 	t1=$(ticks "$pid")
-	out=$W/$key.out
-	FIG[$key.done]=$(awk '/Queries completed:/ { print $3 }' "$out")
-	FIG[$key.lost]=$(awk '/Queries lost:/ { print $3 }' "$out")
-	FIG[$key.qps]=$(awk '/Queries per second:/ { printf "%.0f", $4 }' "$out")
-	FIG[$key.avg]=$(awk '/Average Latency/ { printf "%.3f", $4 * 1000 }' "$out")
-	FIG[$key.max]=$(awk '/Average Latency/ { sub(/\).*/, "", $8);
-	    printf "%.3f", $8 * 1000 }' "$out")
+	read -r _ "FIG[$key.done]" "FIG[$key.lost]" "FIG[$key.qps]" \
+	    "FIG[$key.avg]" "FIG[$key.max]" < <(dnsperf_figures "$out")
 	# -v gave one "> RCODE NAME TYPE SECONDS" line per answer: the 99.9th
 	# percentile (10 us buckets) and the answers slower than 10 ms.
-	read -r "FIG[$key.p999]" "FIG[$key.slow]" < <(awk '/^> [A-Z]+ / && NF == 5 {
-		b = int($5 * 1e5); if (b > 1e6) b = 1e6
-		h[b]++; n++; if ($5 > 0.010) slow++; if (b > top) top = b }
-	    END {
-		for (b = 0; b <= top; b++) {
-			c += h[b]; if (c >= n * 0.999) break
-		}
-		printf "%.2f %d\n", b / 100, slow }' "$out")
-	FIG[$key.cpu]=$(awk -v t=$((t1 - T0)) -v hz="$TCK" \
-	    -v n="${FIG[$key.done]:-0}" \
-	    'BEGIN { if (n > 0) printf "%.3f", t / hz / n * 1e6 }')
-	FIG[$key.cpus]=$(awk -v t=$((t1 - T0)) -v hz="$TCK" \
-	    'BEGIN { printf "%.2f", t / hz }')
-	[ -n "${FIG[$key.done]}" ] || { cat "$out" >&2; die "no dnsperf figures"; }
+	read -r "FIG[$key.p999]" "FIG[$key.slow]" < <(dnsperf_slow "$out")
+	FIG[$key.cpu]=$(cpu_us $((t1 - T0)) "${FIG[$key.done]:-}")
+	FIG[$key.cpus]=$(cpu_s $((t1 - T0)))
+	[ -n "${FIG[$key.done]:-}" ] ||
+	    { cat "$out" >&2; die "no dnsperf figures"; }
 	printf '  %-10s %8s answered, %5s lost, %6s qps, CPU %6.2f s = %s us/query,' \
 	    "${key#*.}" "${FIG[$key.done]}" "${FIG[$key.lost]}" \
 	    "${FIG[$key.qps]}" "${FIG[$key.cpus]}" "${FIG[$key.cpu]}"
@@ -200,8 +107,7 @@ measure()
 steady()
 {
 	dnsperf_run "$1.warmup" 2
-	wait "$DP"
-	forget "$DP"
+	dnsperf_wait "$1.warmup"
 	T0=$(ticks "$2")
 	dnsperf_run "$1.steady" "$SECS"
 	measure "$1.steady" "$2"
@@ -213,9 +119,9 @@ python3 "$DATA" gen "$W" "$N" 1 "$PCT" "$NQ" "$ZONE" | sed 's/^/  /'
 [ "${PIPESTATUS[0]}" -eq 0 ] || die "data generation failed"
 echo "  $(elapsed "$t0") s"
 
-PORT=$(python3 "$DATA" freeport) || die "no free port"
-RPORT=$(python3 "$DATA" freeport) || die "no free port"
-[ "$PORT" != "$RPORT" ] || RPORT=$(python3 "$DATA" freeport)
+PORT=$(freeport) || die "no free port"
+RPORT=$(freeport) || die "no free port"
+[ "$PORT" != "$RPORT" ] || RPORT=$(freeport)
 cat >"$W/reputed.conf" <<EOF
 [server]
 listen   = 127.0.0.1:$PORT
@@ -242,16 +148,6 @@ RSECS=$(awk -v s="$SECS" -v i="${FIG[import.cold]}" \
     'BEGIN { r = int(i * 1.5 + 5); print (r > s) ? r : s }')
 
 
-# start_reputed: reputed on the server CPU, its PID in RP.
-start_reputed()
-{
-	taskset -c "$SCPU" "$REPUTED" -c "$W/reputed.conf" \
-	    >>"$W/reputed.log" 2>&1 &
-	RP=$!
-	PIDS="$PIDS $RP"
-	wait_answers "$RP" "$PORT" "$W/reputed.log"
-}
-
 RBL_USER=""
 [ "$(id -u)" -eq 0 ] && RBL_USER="-u nobody"
 # shellcheck disable=SC2086
@@ -259,13 +155,13 @@ taskset -c "$SCPU" rbldnsd -n $RBL_USER -a -b "127.0.0.1/$RPORT" -w "$W" \
     ${BENCH_RBLDNSD_OPTS:-} "$ZONE:${BENCH_RBLDNSD_V4:-ip4trie}:rbl-v4.txt" \
     "$ZONE:ip6trie:rbl-v6.txt" >"$W/rbldnsd.log" 2>&1 &
 BP=$!
-PIDS="$PIDS $BP"
-wait_answers "$BP" "$RPORT" "$W/rbldnsd.log"
+track "$BP"
+wait_answers "$BP" "$RPORT" "$ZONE" "$W/rbldnsd.log"
 echo "== rbldnsd $RBL_USER -a ${BENCH_RBLDNSD_OPTS:-}(${BENCH_RBLDNSD_V4:-ip4trie} + ip6trie, port $RPORT)"
 FIG[rbldnsd.load]=$(grep 'zones reloaded' "$W/rbldnsd.log" | head -n 1 |
     sed -n 's/.*time \([0-9.]*\)e.*/\1/p')
 echo "  loaded in ${FIG[rbldnsd.load]} s"
-start_reputed
+start_reputed "$W/reputed.conf" "$PORT" "$ZONE" "$W/reputed.log"
 echo "== reputed (port $PORT) answers"
 
 echo "== the same answers from both (2000 queries, rcode and records)"
@@ -304,7 +200,7 @@ stop "$BP"
 
 echo "== reputed: $QPS qps, server on CPU $SCPU, dnsperf on CPU $CCPU"
 PORT=$PORT_SAVE
-start_reputed
+start_reputed "$W/reputed.conf" "$PORT" "$ZONE" "$W/reputed.log"
 steady reputed "$RP"
 FIG[reputed.rss]=$(awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$RP/status")
 T0=$(ticks "$RP")

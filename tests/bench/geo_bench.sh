@@ -37,7 +37,10 @@
 set -u
 umask 022
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BENCH_NAME=geo_bench
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+ROOT=$BENCH_ROOT
 BUILD=${BUILD:-$ROOT/build}
 IMPORT=$BUILD/reputed-import
 REPUTED=$BUILD/reputed
@@ -53,24 +56,10 @@ NQ=${BENCH_GEO_QUERIES:-200000}
 NASN=${BENCH_GEO_ASNS:-60000}
 SCPU=${BENCH_SERVER_CPU:-1}
 CCPU=${BENCH_CLIENT_CPU:-0}
-TCK=$(getconf CLK_TCK)
 ZONES="plain asn cc"
 
-die()
-{
-	echo "geo_bench: $*" >&2
-	exit 1
-}
-
-for p in "$IMPORT" "$REPUTED" "$CTL"; do
-	[ -x "$p" ] || { echo "geo_bench: $p is not built" >&2; exit 2; }
-done
-for t in dnsperf taskset dig python3 perl; do
-	command -v "$t" >/dev/null 2>&1 || {
-		echo "geo_bench: $t is missing (tools/install-deps.sh --bench)" >&2
-		exit 2
-	}
-done
+need_built "$IMPORT" "$REPUTED" "$CTL"
+need_tools dnsperf taskset dig python3 perl
 perl -MMaxMind::DB::Writer::Tree -e 1 2>/dev/null ||
     { echo "geo_bench: libmaxmind-db-writer-perl is missing" >&2; exit 2; }
 for v in "$SECS" "$MAXSECS" "$ROUNDS"; do
@@ -78,58 +67,13 @@ for v in "$SECS" "$MAXSECS" "$ROUNDS"; do
 	'' | *[!0-9]* | 0) die "BENCH_GEO_SECONDS, _MAX_SECONDS, _ROUNDS: positive integers" ;;
 	esac
 done
-if [ "$(nproc)" -lt 2 ]; then
-	echo "geo_bench: fewer than 2 CPUs: server and dnsperf share CPU 0"
-	SCPU=0 CCPU=0
-fi
+share_cpus "server and dnsperf"
 
-W=$(mktemp -d "${BENCH_DIR:-/tmp}/reputed-geobench.XXXXXX") || exit 2
-PIDS=""
-# shellcheck disable=SC2317	# run by the EXIT trap
-cleanup()
-{
-	local p
-	for p in $PIDS; do
-		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
-	if [ "${BENCH_KEEP:-0}" = 1 ]; then
-		echo "geo_bench: kept $W"
-	else
-		rm -rf "$W"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+workdir geobench
 echo "geo_bench: working in $W"
 echo "geo_bench: load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
 
 declare -A FIG
-
-ticks()
-{
-	awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
-}
-
-elapsed()
-{
-	awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'
-}
-
-forget()
-{
-	local p keep=""
-	for p in $PIDS; do
-		[ "$p" = "$1" ] || keep="$keep $p"
-	done
-	PIDS=$keep
-}
-
-stop()
-{
-	kill "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	forget "$1"
-}
 
 # mem KEY PID: VmRSS, RssAnon and RssFile of PID in MB.
 mem()
@@ -145,31 +89,17 @@ mem()
 # start CONF: reputed on the server CPU, its PID in RP (60 s at most).
 start()
 {
-	local _
 	: >"$W/reputed.log"
-	taskset -c "$SCPU" "$REPUTED" -c "$1" >>"$W/reputed.log" 2>&1 &
-	RP=$!
-	PIDS="$PIDS $RP"
-	for _ in $(seq 1 120); do
-		kill -0 "$RP" 2>/dev/null ||
-		    { cat "$W/reputed.log" >&2; die "reputed exited"; }
-		dig @127.0.0.1 -p "$PORT" +tries=1 +time=1 +short \
-		    plain.bench.test SOA >/dev/null 2>&1 && return 0
-		sleep 0.5
-	done
-	cat "$W/reputed.log" >&2
-	die "reputed does not answer on port $PORT"
+	start_reputed "$1" "$PORT" plain.bench.test "$W/reputed.log"
 }
 
 # perf KEY QUERIES SECONDS [dnsperf options]: dnsperf on the client CPU,
 # waited for; its output in $W/KEY.out.
 perf()
 {
-	local key=$1 q=$2 s=$3
-	shift 3
-	taskset -c "$CCPU" dnsperf -s 127.0.0.1 -p "$PORT" -d "$q" -l "$s" \
-	    -S 1 "$@" >"$W/$key.out" 2>&1 ||
-	    { cat "$W/$key.out" >&2; die "dnsperf $key failed"; }
+	local key=$1
+	dnsperf_start "$key" "$PORT" "$2" "$3" -S 1 "${@:4}"
+	dnsperf_wait "$key"
 }
 
 # steady ZONE ROUND: warm-up, then SECS at QPS: CPU per query and
@@ -183,11 +113,8 @@ steady()
 	t0=$(ticks "$RP")
 	perf "$z.steady$r" "$q" "$SECS" -Q "$QPS" -q 100
 	t1=$(ticks "$RP")
-	answered=$(awk '/Queries completed:/ { print $3 }' "$out")
-	lost=$(awk '/Queries lost:/ { print $3 }' "$out")
-	avg=$(awk '/Average Latency/ { printf "%.3f", $4 * 1000 }' "$out")
-	cpu=$(awk -v t=$((t1 - t0)) -v hz="$TCK" -v n="${answered:-0}" \
-	    'BEGIN { if (n > 0) printf "%.3f", t / hz / n * 1e6 }')
+	read -r _ answered lost _ avg _ < <(dnsperf_figures "$out")
+	cpu=$(cpu_us $((t1 - t0)) "$answered")
 	printf '  %-6s %8s answered, %s lost, CPU %s us/query, latency avg %s ms\n' \
 	    "$z" "$answered" "$lost" "$cpu" "$avg"
 	grep 'Response codes:' "$out" | sed 's/^ */         /'
@@ -204,8 +131,7 @@ most()
 {
 	local z=$1 v
 	perf "$z.max$2" "$W/q-$z.txt" "$MAXSECS" -q 500
-	v=$(awk '/Queries per second:/ { printf "%.0f", $4 }' \
-	    "$W/$z.max$2.out")
+	read -r _ _ _ v _ < <(dnsperf_figures "$W/$z.max$2.out")
 	printf '  %-6s %8s answers/s\n' "$z" "$v"
 	if [ "${FIG[$z.max]:-0}" -lt "$v" ]; then
 		FIG[$z.max]=$v
@@ -271,7 +197,7 @@ echo "  asn.mmdb $(wc -l <"$W/asn.spec") networks, ${FIG[db.asn]} MB;" \
     "cc.mmdb $(wc -l <"$W/cc.spec") networks, ${FIG[db.cc]} MB"
 echo "  $(elapsed "$t0") s"
 
-PORT=$(python3 "$DATA" freeport) || die "no free port"
+PORT=$(freeport) || die "no free port"
 # conf FILE GEO: the configuration, with [geoip] and the geo zones or not.
 conf()
 {

@@ -6,9 +6,14 @@
 #
 #	BENCH_NAME=my_bench
 #	. "$(dirname "$0")/lib.sh"
+#	need_built "$BUILD/reputed"
 #	need_tools dnsperf taskset dig python3
+#	workdir my-bench		# W, removed at exit
+#	start_reputed "$W/reputed.conf" "$PORT" "$ZONE" "$W/reputed.log"
+#	dnsperf_start steady "$PORT" "$W/queries.txt" 10 -Q 50000
+#	dnsperf_wait steady		# figures: dnsperf_figures $W/steady.out
 #	server ... & track $!
-#	stop_all			# also run by an EXIT trap
+#	stop_all			# also run by the EXIT trap
 # shellcheck shell=bash
 
 BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -37,6 +42,48 @@ need_tools()
 	done
 }
 
+# need_built FILE...: exit 2 naming the first FILE that is not an
+# executable (a program of BUILD).
+need_built()
+{
+	local p
+	for p in "$@"; do
+		[ -x "$p" ] || { echo "$BENCH_NAME: $p is not built" >&2; exit 2; }
+	done
+}
+
+# share_cpus WHAT: on a machine of fewer than 2 CPUs, say so and put the
+# server, the client (dnsperf) and the importer on CPU 0 (SCPU, CCPU,
+# ICPU: the CPUs the scripts pin them to with taskset).
+share_cpus()
+{
+	[ "$(nproc)" -lt 2 ] || return 0
+	echo "$BENCH_NAME: fewer than 2 CPUs: $1 share CPU 0"
+	# shellcheck disable=SC2034	# for the scripts
+	SCPU=0 CCPU=0 ICPU=0
+}
+
+# workdir KIND: a new temporary folder W, reputed-KIND.XXXXXX under
+# BENCH_DIR (default /tmp); exit 2 if it cannot be made. At exit the
+# tracked processes are stopped and W removed, or kept with BENCH_KEEP=1.
+workdir()
+{
+	W=$(mktemp -d "${BENCH_DIR:-/tmp}/reputed-$1.XXXXXX") || exit 2
+	trap bench_cleanup EXIT
+	trap 'exit 130' INT TERM
+}
+
+# shellcheck disable=SC2317	# run by the EXIT trap
+bench_cleanup()
+{
+	stop_all
+	if [ "${BENCH_KEEP:-0}" = 1 ]; then
+		echo "$BENCH_NAME: kept $W"
+	else
+		rm -rf "$W"
+	fi
+}
+
 # elapsed T0: seconds since EPOCHREALTIME T0, to 0.01 s.
 elapsed()
 {
@@ -47,6 +94,20 @@ elapsed()
 ticks()
 {
 	awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
+}
+
+# cpu_s TICKS: TICKS of CPU time in seconds, to 0.01 s.
+cpu_s()
+{
+	awk -v t="$1" -v hz="$BENCH_TCK" 'BEGIN { printf "%.2f", t / hz }'
+}
+
+# cpu_us TICKS ANSWERS [DECIMALS]: CPU microseconds per answer, to
+# DECIMALS places (default 3); nothing when ANSWERS is 0 or empty.
+cpu_us()
+{
+	awk -v t="$1" -v hz="$BENCH_TCK" -v n="${2:-0}" -v d="${3:-3}" \
+	    'BEGIN { if (n > 0) printf "%." d "f", t / hz / n * 1e6 }'
 }
 
 # tree_ticks PID: CPU time of PID and its descendants in clock ticks:
@@ -65,6 +126,33 @@ tree_ticks()
 freeport()
 {
 	python3 "$BENCH_ROOT/tests/bench/dns_bench_data.py" freeport
+}
+
+# wait_answers PID PORT ZONE LOG: until 127.0.0.1#PORT answers ZONE's
+# SOA (60 s at most); dies showing LOG if server PID exits or never does.
+wait_answers()
+{
+	local _
+	for _ in $(seq 1 120); do
+		kill -0 "$1" 2>/dev/null ||
+		    { cat "$4" >&2; die "server $1 exited"; }
+		dig @127.0.0.1 -p "$2" +tries=1 +time=1 +short "$3" SOA \
+		    >/dev/null 2>&1 && return 0
+		sleep 0.5
+	done
+	cat "$4" >&2
+	die "server $1 does not answer on port $2"
+}
+
+# start_reputed CONF PORT ZONE LOG: the script's REPUTED -c CONF on the
+# server CPU (SCPU), its output appended to LOG, its PID in RP (tracked); returns
+# once it answers ZONE on PORT (wait_answers).
+start_reputed()
+{
+	taskset -c "$SCPU" "$REPUTED" -c "$1" >>"$4" 2>&1 &
+	RP=$!
+	track "$RP"
+	wait_answers "$RP" "$2" "$3" "$4"
 }
 
 # tree_pids PID: PID and its descendants, one a line.
@@ -162,6 +250,27 @@ stop_all()
 	for p in $rev; do
 		stop_tree "$p"
 	done
+}
+
+# dnsperf_start KEY PORT QUERIES SECONDS [OPTION...]: dnsperf on the
+# client CPU (CCPU) against 127.0.0.1#PORT with the query file QUERIES,
+# in the background: its PID in DP (tracked), its output in $W/KEY.out.
+dnsperf_start()
+{
+	local key=$1 port=$2 q=$3 secs=$4
+	shift 4
+	taskset -c "$CCPU" dnsperf -s 127.0.0.1 -p "$port" -d "$q" \
+	    -l "$secs" "$@" >"$W/$key.out" 2>&1 &
+	DP=$!
+	track "$DP"
+}
+
+# dnsperf_wait KEY: wait for dnsperf DP (dnsperf_start KEY ...); dies
+# showing $W/KEY.out if it failed.
+dnsperf_wait()
+{
+	wait "$DP" || { cat "$W/$1.out" >&2; die "dnsperf $1 failed"; }
+	forget "$DP"
 }
 
 # dnsperf_slow OUT: "P999_MS SLOW" from dnsperf -v's "> RCODE NAME TYPE

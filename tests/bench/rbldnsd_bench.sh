@@ -84,9 +84,7 @@ ICPU=${BENCH_IMPORT_CPU:-$SCPU}
 ZONE=rbl.bench.test
 SERVERS="rbldnsd reputed"
 
-for p in "$REPUTED" "$BUILD/reputed-import"; do
-	[ -x "$p" ] || { echo "$BENCH_NAME: $p is not built" >&2; exit 2; }
-done
+need_built "$REPUTED" "$BUILD/reputed-import"
 need_tools rbldnsd dnsperf taskset dig python3 ps
 for v in "$N" "$QPS" "$INFLIGHT" "$MINSECS" "$MAXSECS" "$MAXINFLIGHT" \
     "$ROUNDS"; do
@@ -94,25 +92,10 @@ for v in "$N" "$QPS" "$INFLIGHT" "$MINSECS" "$MAXSECS" "$MAXINFLIGHT" \
 	'' | *[!0-9]* | 0) die "BENCH_RBL_*: positive integers" ;;
 	esac
 done
-if [ "$(nproc)" -lt 2 ]; then
-	echo "$BENCH_NAME: fewer than 2 CPUs: servers and dnsperf share CPU 0"
-	SCPU=0 CCPU=0 ICPU=0
-fi
+share_cpus "servers and dnsperf"
 
-W=$(mktemp -d "${BENCH_DIR:-/tmp}/reputed-rbldnsdbench.XXXXXX") || exit 2
+workdir rbldnsdbench
 chmod 755 "$W"		# the servers read their files as user nobody
-# shellcheck disable=SC2317	# run by the EXIT trap
-cleanup()
-{
-	stop_all
-	if [ "${BENCH_KEEP:-0}" = 1 ]; then
-		echo "$BENCH_NAME: kept $W"
-	else
-		rm -rf "$W"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 echo "$BENCH_NAME: working in $W"
 echo "$BENCH_NAME: load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
 # Lost queries depend on how many a server's socket holds: rbldnsd keeps
@@ -376,19 +359,14 @@ compare()
 # all, by the server rather than by dnsperf.
 perf()
 {
-	local key=$1 secs=$2
-	shift 2
-	taskset -c "$CCPU" dnsperf -s 127.0.0.1 -p "${PORT[${key%%.*}]}" \
-	    -d "$W/queries.txt" -l "$secs" -b 2048 "$@" >"$W/$key.out" 2>&1 &
-	DP=$!
-	track "$DP"
+	dnsperf_start "$1" "${PORT[${1%%.*}]}" "$W/queries.txt" "$2" -b 2048 \
+	    "${@:3}"
 }
 
 # perf_wait KEY: wait for dnsperf; "SENT DONE LOST QPS AVG MAX" in OUT.
 perf_wait()
 {
-	wait "$DP" || { cat "$W/$1.out" >&2; die "dnsperf $1 failed"; }
-	forget "$DP"
+	dnsperf_wait "$1"
 	OUT=$(dnsperf_figures "$W/$1.out") ||
 	    { cat "$W/$1.out" >&2; die "no dnsperf figures in $1"; }
 }
@@ -404,8 +382,7 @@ most()
 	t1=$(tree_ticks "${PID[$s]}")
 	drops=$(($(udp_drops "${PORT[$s]}") - d0))
 	read -r sent answered lost qps _ _ <<<"$OUT"
-	cpu=$(awk -v t=$((t1 - t0)) -v hz="$BENCH_TCK" -v n="$answered" \
-	    'BEGIN { if (n > 0) printf "%.2f", t / hz / n * 1e6 }')
+	cpu=$(cpu_us $((t1 - t0)) "$answered" 2)
 	printf '  %-8s round %d: %8s answers/s, %s lost of %s (%s dropped by the server socket), CPU %s us/answer\n' \
 	    "$s" "$2" "$qps" "$lost" "$sent" "$drops" "$cpu"
 	if [ "${FIG[$s.qps]:-0}" -lt "$qps" ]; then
@@ -460,8 +437,7 @@ rate()
 	R[drops]=$(($(udp_drops "${PORT[$s]}") - d0))
 	read -r "R[sent]" "R[done]" "R[lost]" _ "R[avg]" "R[max]" <<<"$OUT"
 	read -r "R[p999]" "R[slow]" < <(dnsperf_slow "$W/$key.out")
-	R[cpu]=$(awk -v t=$((t1 - t0)) -v hz="$BENCH_TCK" \
-	    'BEGIN { printf "%.2f", t / hz }')
+	R[cpu]=$(cpu_s $((t1 - t0)))
 	printf '  %-8s %-6s %d: %6s sent, %4s lost (%s dropped by the server socket), latency avg %s ms, 99.9%% %s ms, max %s ms, %s over 10 ms, CPU %s s%s\n' \
 	    "$s" "$ph" "$r" "${R[sent]}" "${R[lost]}" "${R[drops]}" "${R[avg]}" \
 	    "${R[p999]}" "${R[max]}" "${R[slow]}" "${R[cpu]}" \

@@ -16,7 +16,10 @@
 set -u
 umask 022
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BENCH_NAME=rrl_bench
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+ROOT=$BENCH_ROOT
 BUILD=${BUILD:-$ROOT/build}
 IMPORT=$BUILD/reputed-import
 REPUTED=$BUILD/reputed
@@ -28,41 +31,17 @@ ROUNDS=${BENCH_RRL_ROUNDS:-2}
 SCPU=1
 CCPU=0
 ZONE=bl.bench.test
-TCK=$(getconf CLK_TCK)
 
-die()
-{
-	echo "rrl_bench: $*" >&2
-	exit 1
-}
-
-for p in "$IMPORT" "$REPUTED"; do
-	[ -x "$p" ] || { echo "rrl_bench: $p is not built" >&2; exit 2; }
-done
-for t in dnsperf taskset dig python3; do
-	command -v "$t" >/dev/null 2>&1 || {
-		echo "rrl_bench: $t is missing (tools/install-deps.sh --bench)" >&2
-		exit 2
-	}
-done
+need_built "$IMPORT" "$REPUTED"
+need_tools dnsperf taskset dig python3
 [ "$(nproc)" -ge 2 ] || SCPU=0
 
-W=$(mktemp -d "${BENCH_DIR:-/tmp}/reputed-rrlbench.XXXXXX") || exit 2
-RP=""
-DP=""
-cleanup()
-{
-	[ -n "$DP" ] && kill "$DP" 2>/dev/null
-	[ -n "$RP" ] && kill "$RP" 2>/dev/null && wait "$RP" 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+workdir rrlbench
 echo "rrl_bench: load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
 
 python3 "$DATA" gen "$W" "$N" 1 5 200000 "$ZONE" >/dev/null ||
     die "data generation failed"
-PORT=$(python3 "$DATA" freeport) || die "no free port"
+PORT=$(freeport) || die "no free port"
 
 # conf SETTINGS...: the configuration, with extra [server] lines.
 conf()
@@ -86,43 +65,28 @@ conf
 "$IMPORT" -c "$W/reputed.conf" --force >/dev/null 2>"$W/import.err" ||
     { cat "$W/import.err" >&2; die "import failed"; }
 
-ticks()
-{
-	awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
-}
-
 # run LABEL SETTINGS...: reputed with SETTINGS, a 2 s warm-up, then SECS
 # of dnsperf; prints and records qps and CPU per query.
 run()
 {
-	local label=$1 t0 t1 out=$W/$1.out
+	local label=$1 t0 t1 out=$W/$1.out answered lost qps avg cpu
 	shift
 	conf "$@"
-	taskset -c "$SCPU" "$REPUTED" -c "$W/reputed.conf" >"$W/reputed.log" 2>&1 &
-	RP=$!
-	for _ in $(seq 1 50); do
-		dig @127.0.0.1 -p "$PORT" +tries=1 +time=1 +short "$ZONE" SOA \
-		    >/dev/null 2>&1 && break
-		sleep 0.2
-	done
-	taskset -c "$CCPU" dnsperf -s 127.0.0.1 -p "$PORT" -d "$W/queries.txt" \
-	    -Q "$QPS" -l 2 >/dev/null 2>&1
+	: >"$W/reputed.log"
+	start_reputed "$W/reputed.conf" "$PORT" "$ZONE" "$W/reputed.log"
+	dnsperf_start "$label.warmup" "$PORT" "$W/queries.txt" 2 -Q "$QPS"
+	dnsperf_wait "$label.warmup"
 	t0=$(ticks "$RP")
-	taskset -c "$CCPU" dnsperf -s 127.0.0.1 -p "$PORT" -d "$W/queries.txt" \
-	    -Q "$QPS" -l "$SECS" -S 1 >"$out" 2>&1
+	dnsperf_start "$label" "$PORT" "$W/queries.txt" "$SECS" -Q "$QPS" -S 1
+	dnsperf_wait "$label"
 	t1=$(ticks "$RP")
-	kill "$RP"
-	wait "$RP"
-	RP=""
-	awk -v t=$((t1 - t0)) -v hz="$TCK" -v label="$label" '
-	    /Queries completed:/ { done = $3 }
-	    /Queries lost:/ { lost = $3 }
-	    /Queries per second:/ { qps = $4 }
-	    /Average Latency/ { lat = $4 * 1000 }
-	    END { printf "  %-9s %8d answered, %6d lost, %7.0f qps, %6.3f us CPU/query, latency avg %.3f ms\n",
-		label, done, lost, qps, t / hz / done * 1e6, lat }' "$out" |
-	    tee -a "$W/figures"
+	stop "$RP"
 	grep -q 'NOERROR' "$out" || { cat "$out" >&2; die "dnsperf got no answers"; }
+	read -r _ answered lost qps avg _ < <(dnsperf_figures "$out")
+	cpu=$(cpu_us $((t1 - t0)) "$answered")
+	printf '  %-9s %8d answered, %6d lost, %7.0f qps, %6.3f us CPU/query, latency avg %.3f ms\n' \
+	    "$label" "$answered" "$lost" "$qps" "$cpu" "$avg" |
+	    tee -a "$W/figures"
 }
 
 echo "== $ROUNDS rounds of $SECS s at $QPS qps, $N entries"

@@ -16,6 +16,8 @@
 #include "config.h"
 #include "store.h"
 
+#include "fixture_store.h"
+
 /*
  * Sources a, b, c, d are configured; "old" is only in the store. Zone
  * "ba" answers from b then a, "a" from a alone, "acd" from a, c and d
@@ -51,65 +53,33 @@ struct fixture {
 };
 
 static void
-put(struct store_txn *t, const char *source, const char *prefix,
-    const char *reason, uint8_t flags, uint32_t code)
+fill_store(struct store_txn *t)
 {
-	struct store_source s;
-	struct store_entry e = { 0 };
-	const char *p = prefix[0] == '!' ? prefix + 1 : prefix;
-
-	assert_int_equal(store_source_ensure(t, source, &s), 0);
-	assert_int_equal(cidr_parse(p, &e.prefix, NULL), 0);
-	e.source_id = s.id;
-	e.flags = flags | (prefix[0] == '!' ? STORE_F_EXCLUDE : 0);
-	e.code = code;
-	e.first_seen = e.last_seen = 1000;
-	e.reason = reason;
-	e.reason_len = strlen(reason);
-	assert_int_equal(store_entry_put(t, &e, NULL), 0);
-}
-
-static void
-fill_store(struct store *st)
-{
-	struct store_txn *t;
 	char longer[400];
 
 	memset(longer, 'x', sizeof(longer) - 1);
 	longer[sizeof(longer) - 1] = '\0';
-	assert_int_equal(store_txn_begin(st, 1, &t), 0);
-	put(t, "old", "203.0.113.0/24", "gone", 0, 0);
-	put(t, "a", "192.0.2.0/24", "wide", 0, 0);
-	put(t, "a", "192.0.2.128/25", "narrow", 0, 0);
-	put(t, "a", "!192.0.2.64/26", "customer", STORE_F_MANUAL, 0);
-	put(t, "a", "2001:db8::/32", "v6", 0, 0);
-	put(t, "a", "127.0.0.0/8", "loopback", 0, 0);
-	put(t, "a", "::ffff:0:0/96", "mapped", 0, 0);
-	put(t, "a", "198.51.100.7", longer, 0, 0);
-	put(t, "b", "192.0.2.0/24", "bee", STORE_F_CODE, htonl(0x7f000009));
-	put(t, "c", "192.0.2.0/24", "sea", 0, 0);
-	put(t, "d", "192.0.2.0/24", "dee", 0, 0);
-	assert_int_equal(store_txn_commit(t), 0);
+	fs_put(t, "old", "203.0.113.0/24", "gone", 0, 0);
+	fs_put(t, "a", "192.0.2.0/24", "wide", 0, 0);
+	fs_put(t, "a", "192.0.2.128/25", "narrow", 0, 0);
+	fs_put(t, "a", "!192.0.2.64/26", "customer", STORE_F_MANUAL, 0);
+	fs_put(t, "a", "2001:db8::/32", "v6", 0, 0);
+	fs_put(t, "a", "127.0.0.0/8", "loopback", 0, 0);
+	fs_put(t, "a", "::ffff:0:0/96", "mapped", 0, 0);
+	fs_put(t, "a", "198.51.100.7", longer, 0, 0);
+	fs_put(t, "b", "192.0.2.0/24", "bee", STORE_F_CODE, htonl(0x7f000009));
+	fs_put(t, "c", "192.0.2.0/24", "sea", 0, 0);
+	fs_put(t, "d", "192.0.2.0/24", "dee", 0, 0);
 }
 
 static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char path[96];
-	FILE *fp;
 
 	assert_non_null(f);
 	strcpy(f->dir, "/tmp/test_answer.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(path, sizeof(path), "%s/reputed.conf", f->dir);
-	assert_non_null(fp = fopen(path, "w"));
-	assert_int_equal(fputs(conf_text, fp) >= 0, 1);
-	assert_int_equal(fclose(fp), 0);
-	assert_int_equal(cfg_load(&f->cfg, path, stderr), 0);
-	assert_int_equal(store_open(&f->st, f->cfg->server.database,
-	    STORE_CREATE), 0);
-	fill_store(f->st);
+	fs_open(f->dir, conf_text, fill_store, &f->cfg, &f->st);
 	*state = f;
 	return 0;
 }
@@ -118,12 +88,8 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
 
-	store_close(f->st);
-	cfg_free(f->cfg);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	assert_int_equal(system(cmd), 0);
+	fs_close(f->dir, f->cfg, f->st);
 	free(f);
 	return 0;
 }

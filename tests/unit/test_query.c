@@ -21,6 +21,8 @@
 #include "store.h"
 #include "../../server/query.h"
 
+#include "fixture_store.h"
+
 #define CASES		40000
 #define SEED		0x5eed1234abcdULL
 
@@ -98,75 +100,43 @@ struct fixture {
 /* ---- Store and engine ---------------------------------------------------- */
 
 static void
-put(struct store_txn *t, const char *source, const char *prefix,
-    const char *reason, uint8_t flags, uint32_t code)
+fill_store(struct store_txn *t)
 {
-	struct store_source s;
-	struct store_entry e = { 0 };
-	const char *p = prefix[0] == '!' ? prefix + 1 : prefix;
-
-	assert_int_equal(store_source_ensure(t, source, &s), 0);
-	assert_int_equal(cidr_parse(p, &e.prefix, NULL), 0);
-	e.source_id = s.id;
-	e.flags = flags | (prefix[0] == '!' ? STORE_F_EXCLUDE : 0);
-	e.code = code;
-	e.first_seen = e.last_seen = 1000;
-	e.reason = reason;
-	e.reason_len = strlen(reason);
-	assert_int_equal(store_entry_put(t, &e, NULL), 0);
-}
-
-static void
-fill_store(struct store *st)
-{
-	struct store_txn *t;
 	char name[16], reason[201];
 	int i;
 
-	assert_int_equal(store_txn_begin(st, 1, &t), 0);
-	put(t, "a", "192.0.2.0/24", "wide", 0, 0);
-	put(t, "a", "192.0.2.128/25", "narrow", 0, 0);
-	put(t, "a", "!192.0.2.64/26", "customer", 0, 0);
-	put(t, "a", "10.0.0.0/8", "ten", STORE_F_CODE, htonl(0x7f000009));
-	put(t, "a", "1.2.3.4", "ambiguous", 0, 0);
-	put(t, "a", "127.0.0.0/8", "loopback", 0, 0);
-	put(t, "a", "2001:db8::/32", "v6", 0, 0);
-	put(t, "a", "::ffff:0:0/96", "mapped", 0, 0);
-	put(t, "b", "192.0.2.0/24", "bee", 0, 0);
-	put(t, "b", "198.51.100.0/24", "bee2", 0, 0);
-	put(t, "b", "2001:db8:1::/48", "bee6", 0, 0);
-	put(t, "c", "192.0.2.0/25", "", 0, 0);
-	put(t, "c", "203.0.113.0/24", "", 0, 0);
+	fs_put(t, "a", "192.0.2.0/24", "wide", 0, 0);
+	fs_put(t, "a", "192.0.2.128/25", "narrow", 0, 0);
+	fs_put(t, "a", "!192.0.2.64/26", "customer", 0, 0);
+	fs_put(t, "a", "10.0.0.0/8", "ten", STORE_F_CODE, htonl(0x7f000009));
+	fs_put(t, "a", "1.2.3.4", "ambiguous", 0, 0);
+	fs_put(t, "a", "127.0.0.0/8", "loopback", 0, 0);
+	fs_put(t, "a", "2001:db8::/32", "v6", 0, 0);
+	fs_put(t, "a", "::ffff:0:0/96", "mapped", 0, 0);
+	fs_put(t, "b", "192.0.2.0/24", "bee", 0, 0);
+	fs_put(t, "b", "198.51.100.0/24", "bee2", 0, 0);
+	fs_put(t, "b", "2001:db8:1::/48", "bee6", 0, 0);
+	fs_put(t, "c", "192.0.2.0/25", "", 0, 0);
+	fs_put(t, "c", "203.0.113.0/24", "", 0, 0);
 	for (i = 1; i <= 12; i++) {
 		snprintf(name, sizeof(name), "big%d", i);
 		memset(reason, 'a' + i, 200);
 		reason[200] = '\0';
-		put(t, name, "198.18.0.0/15", reason, STORE_F_CODE,
+		fs_put(t, name, "198.18.0.0/15", reason, STORE_F_CODE,
 		    htonl(0x7f000010 + (uint32_t)i));
 	}
-	assert_int_equal(store_txn_commit(t), 0);
 }
 
 static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char path[96];
 	int64_t changed;
 	size_t i;
-	FILE *fp;
 
 	assert_non_null(f);
 	strcpy(f->dir, "/tmp/test_query.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(path, sizeof(path), "%s/reputed.conf", f->dir);
-	assert_non_null(fp = fopen(path, "w"));
-	assert_int_equal(fputs(conf_text, fp) >= 0, 1);
-	assert_int_equal(fclose(fp), 0);
-	assert_int_equal(cfg_load(&f->cfg, path, stderr), 0);
-	assert_int_equal(store_open(&f->st, f->cfg->server.database,
-	    STORE_CREATE), 0);
-	fill_store(f->st);
+	fs_open(f->dir, conf_text, fill_store, &f->cfg, &f->st);
 	assert_int_equal(store_txn_begin(f->st, 0, &f->t), 0);
 	assert_int_equal(store_serial(f->t, &f->serial, &changed), 0);
 	assert_int_equal(query_engine_new(&f->qe, f->cfg), 0);
@@ -184,7 +154,6 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
 	size_t i;
 
 	for (i = 0; i < f->cfg->nzones; i++)
@@ -192,10 +161,7 @@ teardown(void **state)
 	answer_ctx_fini(&f->actx);
 	query_engine_free(f->qe);
 	store_txn_abort(f->t);
-	store_close(f->st);
-	cfg_free(f->cfg);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	assert_int_equal(system(cmd), 0);
+	fs_close(f->dir, f->cfg, f->st);
 	free(f);
 	return 0;
 }

@@ -24,6 +24,8 @@
 #include "store.h"
 #include "../../server/query.h"
 
+#include "fixture_store.h"
+
 #define DATA	"tests/data/mmdb/"
 
 /*
@@ -59,82 +61,48 @@ struct fixture {
 };
 
 static void
-put(struct store_txn *t, const char *source, const char *what,
-    const char *reason, uint8_t flags, uint32_t code)
+fill_store(struct store_txn *t)
 {
-	struct store_source s;
-	struct store_entry e = { 0 };
-	const char *p = what[0] == '!' ? what + 1 : what;
-
-	assert_int_equal(store_source_ensure(t, source, &s), 0);
-	assert_int_equal(cidr_parse_listing(p, &e.prefix, NULL), 0);
-	e.source_id = s.id;
-	e.flags = flags | (what[0] == '!' ? STORE_F_EXCLUDE : 0);
-	e.code = code;
-	e.first_seen = e.last_seen = 1000;
-	e.reason = reason;
-	e.reason_len = strlen(reason);
-	assert_int_equal(store_entry_put(t, &e, NULL), 0);
-}
-
-static void
-fill_store(struct store *st)
-{
-	struct store_txn *t;
-
-	assert_int_equal(store_txn_begin(st, 1, &t), 0);
-	put(t, "drop", "AS15169", "AS15169 GOOGLE", 0, 0);
-	put(t, "drop", "AS1221", "AS1221 TELSTRA", STORE_F_CODE,
+	fs_put_listing(t, "drop", "AS15169", "AS15169 GOOGLE", 0, 0);
+	fs_put_listing(t, "drop", "AS1221", "AS1221 TELSTRA", STORE_F_CODE,
 	    htonl(0x7f000009));
-	put(t, "drop", "AS10474", "AS10474 MWEB", 0, 0);
-	put(t, "local", "AS29518", "AS29518 Bredband2", 0, 0);
-	put(t, "local", "!89.160.20.128/25", "our customer", 0, 0);
-	put(t, "local", "89.160.21.0/24", "own prefix", 0, 0);
-	put(t, "local", "CC:BT", "all of Bhutan", 0, 0);
-	put(t, "local", "!AS1221", "not Telstra", 0, 0);
-	put(t, "plain", "10.0.0.0/8", "ten", 0, 0);
-	assert_int_equal(store_txn_commit(t), 0);
+	fs_put_listing(t, "drop", "AS10474", "AS10474 MWEB", 0, 0);
+	fs_put_listing(t, "local", "AS29518", "AS29518 Bredband2", 0, 0);
+	fs_put_listing(t, "local", "!89.160.20.128/25", "our customer", 0, 0);
+	fs_put_listing(t, "local", "89.160.21.0/24", "own prefix", 0, 0);
+	fs_put_listing(t, "local", "CC:BT", "all of Bhutan", 0, 0);
+	fs_put_listing(t, "local", "!AS1221", "not Telstra", 0, 0);
+	fs_put_listing(t, "plain", "10.0.0.0/8", "ten", 0, 0);
 }
 
-/* Write dir/reputed.conf: [server], [geoip] with the test databases
- * (absolute: the file is elsewhere), then body. */
-static int
-write_conf(const char *dir, const char *geoip, const char *body)
+/* Make the text of reputed.conf in buf: [server], [geoip] with geoip
+ * (unless NULL; database paths absolute: the file is elsewhere), then
+ * body. */
+static void
+make_conf(char *buf, size_t size, const char *geoip, const char *body)
 {
-	char path[96];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/reputed.conf", dir);
-	if ((fp = fopen(path, "w")) == NULL)
-		return -1;
-	fprintf(fp, "[server]\ndatabase = db\n");
-	if (geoip != NULL)
-		fprintf(fp, "[geoip]\n%s", geoip);
-	fprintf(fp, "%s", body);
-	return fclose(fp);
+	assert_true((size_t)snprintf(buf, size, "[server]\ndatabase = db\n"
+	    "%s%s%s", geoip != NULL ? "[geoip]\n" : "",
+	    geoip != NULL ? geoip : "", body) < size);
 }
 
 static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char path[96], cwd[PATH_MAX], geoip[2 * PATH_MAX + 128], err[512];
+	char cwd[PATH_MAX], geoip[2 * PATH_MAX + 128], err[512];
+	char text[4 * PATH_MAX];
 
 	assert_non_null(f);
-	strcpy(f->dir, "/tmp/test_query_geo.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
 	snprintf(geoip, sizeof(geoip), "asn-db = %s/" DATA
 	    "GeoLite2-ASN-Test.mmdb\ncountry-db = %s/" DATA
 	    "GeoLite2-Country-Test.mmdb\n", cwd, cwd);
-	assert_int_equal(write_conf(f->dir, geoip, conf_tail), 0);
-	snprintf(path, sizeof(path), "%s/reputed.conf", f->dir);
-	assert_int_equal(cfg_load(&f->cfg, path, stderr), 0);
+	make_conf(text, sizeof(text), geoip, conf_tail);
+	strcpy(f->dir, "/tmp/test_query_geo.XXXXXX");
+	fs_open(f->dir, text, fill_store, &f->cfg, &f->st);
 	assert_int_equal(geo_open(&f->geo, f->cfg->geoip.asn_db,
 	    f->cfg->geoip.country_db, err, sizeof(err)), 0);
-	assert_int_equal(store_open(&f->st, f->cfg->server.database,
-	    STORE_CREATE), 0);
-	fill_store(f->st);
 	assert_int_equal(store_txn_begin(f->st, 0, &f->t), 0);
 	assert_int_equal(query_engine_new(&f->qe, f->cfg), 0);
 	query_engine_set_geo(f->qe, f->geo);
@@ -147,15 +115,11 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
 
 	query_engine_free(f->qe);
 	store_txn_abort(f->t);
-	store_close(f->st);
 	geo_close(f->geo);
-	cfg_free(f->cfg);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	assert_int_equal(system(cmd), 0);
+	fs_close(f->dir, f->cfg, f->st);
 	free(f);
 	return 0;
 }
@@ -391,7 +355,7 @@ dnsbl_sees_asn_listings_of_a_new_snapshot(void **state)
 	assert_string_equal(ask(f, rev("1.0.0.200", "plain.test"),
 	    LDNS_RR_TYPE_A), "NXDOMAIN AA an=0 ns=SOA");
 	assert_int_equal(store_txn_begin(f->st, 1, &w), 0);
-	put(w, "plain", "AS15169", "now plain too", 0, 0);
+	fs_put_listing(w, "plain", "AS15169", "now plain too", 0, 0);
 	assert_int_equal(store_txn_commit(w), 0);
 	store_txn_reset(f->t);
 	assert_int_equal(store_txn_renew(f->t), 0);
@@ -455,7 +419,8 @@ store_keeps_country_and_asn_entries_out_of_the_index(void **state)
 	assert_int_equal(store_verify(f->t, report_problem, NULL), 0);
 }
 
-/* A country's history event is written and read back (put() wrote none). */
+/* A country's history event is written and read back (fs_put_listing()
+ * wrote none). */
 static void
 store_keeps_history_of_a_country(void **state)
 {
@@ -515,14 +480,14 @@ static const char *
 conf_errors(const char *geoip, const char *body)
 {
 	static char out[2048];
-	char dir[] = "/tmp/test_query_geo.XXXXXX", path[64];
+	char dir[] = "/tmp/test_query_geo.XXXXXX", path[64], text[4096];
 	struct cfg *cfg = NULL;
 	FILE *err;
 	size_t n;
 
 	assert_non_null(mkdtemp(dir));
-	assert_int_equal(write_conf(dir, geoip, body), 0);
-	snprintf(path, sizeof(path), "%s/reputed.conf", dir);
+	make_conf(text, sizeof(text), geoip, body);
+	fs_write_conf(dir, text, path, sizeof(path));
 	assert_non_null(err = tmpfile());
 	cfg_load(&cfg, path, err);
 	rewind(err);
